@@ -1,0 +1,776 @@
+"""The engine: a scalar `Value` that remembers how it was made, and `backward()`.
+
+Every `Value` holds one number (`data`) and, after `backward()`, the derivative of
+the final result with respect to it (`grad`). A `Value` made by an operation also
+remembers its operands (`_prev`) and the operation's name (`_op`), so the whole
+computation forms a graph that `backward()` walks from the result back to the
+inputs, applying the chain rule at every node.
+
+How to read this file: each operation is a forward method on `Value` (it computes
+the number) followed directly by its backward rule (it pushes the gradient into
+the operands with the operation's local derivative). The backward rules are
+registered by name in `OPS`, which is also where tests, `gradcheck` and the
+drawings learn about the operations. To add one, write the two functions and
+register the rule with `@_derivative(...)`; nothing else needs to change.
+
+Example:
+    >>> a = Value(2.0, label='a')
+    >>> b = Value(-3.0, label='b')
+    >>> c = a * b + a            # c = ab + a
+    >>> c.backward()
+    >>> a.grad, b.grad           # dc/da = b + 1, dc/db = a
+    (-2.0, 2.0)
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+from typing import Any, Callable, NamedTuple, TypeVar, Union
+
+__all__ = ["Value", "no_grad", "is_grad_enabled", "Op", "OPS", "custom_op"]
+
+Number = Union[int, float]
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+# ---------------------------------------------------------------------------
+# Recording switch: inside `no_grad()` results are plain leaves (no graph).
+# ---------------------------------------------------------------------------
+
+_grad_enabled = True
+
+
+def is_grad_enabled() -> bool:
+    """True when new results record their operands (outside any `no_grad()`).
+
+    Example:
+        >>> with no_grad():
+        ...     is_grad_enabled()
+        False
+    """
+    return _grad_enabled
+
+
+class no_grad:
+    """Context manager and decorator: operations inside it record no graph.
+
+    Use it for evaluation and for parameter updates: nothing is remembered, so
+    nothing is kept alive and no time is spent building a graph.
+
+    Example:
+        >>> w = Value(3.0)
+        >>> with no_grad():
+        ...     y = w * 2
+        >>> y._prev, y._op
+        ((), '')
+        >>> @no_grad          # or @no_grad()
+        ... def predict(x):
+        ...     return w * x
+    """
+
+    def __new__(cls, fn: Callable[..., Any] | None = None) -> Any:
+        # `@no_grad` (no parentheses) hands us the function: wrap it at once.
+        if fn is not None:
+            return cls()(fn)
+        return super().__new__(cls)
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        self._before = _grad_enabled
+        _grad_enabled = False
+
+    def __exit__(self, *exc_info: object) -> None:
+        global _grad_enabled
+        _grad_enabled = self._before
+
+    def __call__(self, fn: _F) -> _F:
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with no_grad():
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------
+# The catalogue of operations. `backward()` looks up each node's rule here by
+# its `_op`; tests and gradcheck read `arity`, `domain` and `kinks`.
+# ---------------------------------------------------------------------------
+
+
+class Op(NamedTuple):
+    """What the library knows about one operation, looked up by its name.
+
+    `backward(out)` pushes `out.grad` into `out`'s operands; `arity` is the number
+    of Value operands (0 for "any number"); `domain(*xs)` tells whether the op is
+    defined at the operands' data (None: everywhere); `kinks` are the points where
+    the derivative of a one-input op jumps, where `gradcheck` warns.
+
+    Example:
+        >>> OPS['tanh'].arity, OPS['relu'].kinks
+        (1, (0.0,))
+    """
+
+    name: str
+    backward: Callable[["Value"], None]
+    arity: int = 1
+    domain: Callable[..., bool] | None = None
+    kinks: tuple[float, ...] = ()
+
+
+OPS: dict[str, Op] = {}
+# name -> backward rule, the same functions as in OPS, kept in a plain dict
+# because backward() looks one up for every node.
+_RULES: dict[str, Callable[["Value"], None]] = {}
+
+
+def _derivative(
+    name: str,
+    arity: int = 1,
+    domain: Callable[..., bool] | None = None,
+    kinks: tuple[float, ...] = (),
+) -> Callable[[_F], _F]:
+    """Register the decorated function as the backward rule of op `name`."""
+
+    def register(rule: _F) -> _F:
+        OPS[name] = Op(name, rule, arity, domain, kinks)
+        _RULES[name] = rule
+        return rule
+
+    return register
+
+
+def _describe(v: Value) -> str:
+    """'-1.0 (Value 'x')' for error messages: the number, and the label if any."""
+    return f"{v.data!r} (Value {v.label!r})" if v.label else repr(v.data)
+
+
+def _to_float(data: object, what: str = "Value") -> float:
+    """`data` as a float, or a TypeError naming what was given instead."""
+    if isinstance(data, Real) and not isinstance(data, Value):
+        return float(data)
+    raise TypeError(
+        f"{what} takes a real number (int or float), got {type(data).__name__}: {data!r}"
+    )
+
+
+class Value:
+    """One number in a computation graph, with the gradient `backward()` fills in.
+
+    `Value(data, _children=(), _op='', label='')` is the signature of the
+    micrograd lecture: `_children` and `_op` are set by the operations and are
+    only passed by hand when building a graph by hand.
+
+    Fields:
+        data   the number (always a float)
+        grad   d(result)/d(this node), filled by `backward()` (always a float)
+        label  a name for drawings and error messages (settable)
+        _op    the name of the operation that made this node ('' for a leaf)
+        _prev  the operands, in order, as a tuple (`a + a` keeps both)
+
+    Example:
+        >>> x = Value(3.0, label='x')
+        >>> y = x * x + 1
+        >>> y.backward()
+        >>> y.data, x.grad
+        (10.0, 6.0)
+    """
+
+    # Fast path (memory): __slots__ instead of a per-object __dict__, and the
+    # operands in two slots `_a`, `_b` instead of a tuple. A node then costs
+    # 80 bytes plus its 24-byte float, where a __dict__ (~100 bytes) and a
+    # tuple (48-56 bytes) would more than double it. `_prev` rebuilds the
+    # tuple when asked. `_b` holds the second operand, or for ops such as
+    # `x ** 2.0` and `leaky_relu` the op's constant (a float, not an operand);
+    # an op with many operands keeps them all as one tuple in `_a`.
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b")
+
+    def __init__(
+        self,
+        data: Number,
+        _children: tuple[Value, ...] = (),
+        _op: str = "",
+        label: str = "",
+    ) -> None:
+        self.data = data if data.__class__ is float else _to_float(data)
+        self.grad = 0.0
+        self.label = label
+        self._op = _op
+        self._a: Value | tuple[Value, ...] | None = None
+        self._b: Value | float | None = None
+        children = tuple(_children)
+        for child in children:
+            if not isinstance(child, Value):
+                raise TypeError(
+                    f"Value(..., _children=...) takes Values, got {type(child).__name__}"
+                )
+        if len(children) == 1:
+            self._a = children[0]
+        elif len(children) == 2:
+            self._a, self._b = children
+        elif children:
+            self._a = children
+
+    @property
+    def _prev(self) -> tuple[Value, ...]:
+        """The operands this node was computed from, in order; () for a leaf."""
+        a = self._a
+        if a is None:
+            return ()
+        if a.__class__ is tuple:  # an op of many operands keeps them as one tuple
+            return a  # type: ignore[return-value]
+        b = self._b
+        return (a, b) if isinstance(b, Value) else (a,)  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    # -- arithmetic --------------------------------------------------------
+    # Each binary op takes a Value or a number on either side; a number
+    # becomes a constant leaf so that it is drawn in the graph. Anything else
+    # returns NotImplemented, and Python raises
+    # "TypeError: unsupported operand type(s) for +: 'Value' and 'str'".
+
+    def __add__(self, other: Value | Number) -> Value:
+        """a + b"""
+        if other.__class__ is not Value and (other := _operand(other)) is NotImplemented:
+            return NotImplemented
+        return _result(self.data + other.data, "+", self, other)
+
+    @_derivative("+", arity=2)
+    def _add_backward(out: Value) -> None:  # type: ignore[misc]
+        """d(a + b)/da = 1,  d(a + b)/db = 1"""
+        out._a.grad += out.grad
+        out._b.grad += out.grad
+
+    def __sub__(self, other: Value | Number) -> Value:
+        """a - b"""
+        if other.__class__ is not Value and (other := _operand(other)) is NotImplemented:
+            return NotImplemented
+        return _result(self.data - other.data, "-", self, other)
+
+    @_derivative("-", arity=2)
+    def _sub_backward(out: Value) -> None:  # type: ignore[misc]
+        """d(a - b)/da = 1,  d(a - b)/db = -1"""
+        out._a.grad += out.grad
+        out._b.grad -= out.grad
+
+    def __mul__(self, other: Value | Number) -> Value:
+        """a * b"""
+        if other.__class__ is not Value and (other := _operand(other)) is NotImplemented:
+            return NotImplemented
+        return _result(self.data * other.data, "*", self, other)
+
+    @_derivative("*", arity=2)
+    def _mul_backward(out: Value) -> None:  # type: ignore[misc]
+        """d(a * b)/da = b,  d(a * b)/db = a"""
+        a, b = out._a, out._b
+        a.grad += b.data * out.grad
+        b.grad += a.data * out.grad
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        """a / b  (b must not be 0)"""
+        if other.__class__ is not Value and (other := _operand(other)) is NotImplemented:
+            return NotImplemented
+        if other.data == 0.0:
+            raise ZeroDivisionError(
+                f"division by zero: {_describe(self)} / {_describe(other)}"
+            )
+        return _result(self.data / other.data, "/", self, other)
+
+    @_derivative("/", arity=2, domain=lambda a, b: b != 0.0)
+    def _div_backward(out: Value) -> None:  # type: ignore[misc]
+        """d(a / b)/da = 1/b,  d(a / b)/db = -a/b^2 = -(a/b)/b"""
+        a, b = out._a, out._b
+        a.grad += out.grad / b.data
+        b.grad -= out.data / b.data * out.grad
+
+    def __pow__(self, other: Value | Number) -> Value:
+        """a ** b  (b a number or a Value)"""
+        if isinstance(other, Value):
+            return _result(_power(self, other.data), "**", self, other)
+        if other.__class__ in (int, float) or isinstance(other, Real):
+            # A number exponent is the op's constant, not an operand: like
+            # micrograd, x ** 2 has one operand, x.
+            return _result(_power(self, float(other)), "**", self, float(other))
+        return NotImplemented
+
+    @_derivative(
+        "**",
+        arity=2,
+        domain=lambda a, b: a > 0.0 or (a == 0.0 and b >= 1.0) or (a < 0.0 and b.is_integer()),
+    )
+    def _pow_backward(out: Value) -> None:  # type: ignore[misc]
+        """d(a^b)/da = b a^(b-1),  d(a^b)/db = a^b ln a"""
+        a, b = out._a, out._b
+        if isinstance(b, Value):
+            b.grad += _pow_exponent_derivative(a.data, b.data, out.data) * out.grad
+            b = b.data
+        a.grad += _pow_base_derivative(a.data, b) * out.grad
+
+    def __neg__(self) -> Value:
+        """-a"""
+        return _result(-self.data, "neg", self)
+
+    @_derivative("neg")
+    def _neg_backward(out: Value) -> None:  # type: ignore[misc]
+        """d(-a)/da = -1"""
+        out._a.grad -= out.grad
+
+    def __abs__(self) -> Value:
+        """|a|"""
+        return _result(abs(self.data), "abs", self)
+
+    @_derivative("abs", kinks=(0.0,))
+    def _abs_backward(out: Value) -> None:  # type: ignore[misc]
+        """d|a|/da = sign(a)  (0 at a = 0, as in PyTorch)"""
+        a = out._a
+        if a.data > 0.0:
+            a.grad += out.grad
+        elif a.data < 0.0:
+            a.grad -= out.grad
+
+    # Reflected forms: `2 + v`, `2 - v`, `2 * v`, `2 / v`, `2 ** v`. The number
+    # is the left operand, so it comes first in `_prev`.
+    def __radd__(self, other: Number) -> Value:
+        """b + a, with b a number"""
+        other = _operand(other)
+        return NotImplemented if other is NotImplemented else other + self
+
+    def __rsub__(self, other: Number) -> Value:
+        """b - a, with b a number"""
+        other = _operand(other)
+        return NotImplemented if other is NotImplemented else other - self
+
+    def __rmul__(self, other: Number) -> Value:
+        """b * a, with b a number"""
+        other = _operand(other)
+        return NotImplemented if other is NotImplemented else other * self
+
+    def __rtruediv__(self, other: Number) -> Value:
+        """b / a, with b a number"""
+        other = _operand(other)
+        return NotImplemented if other is NotImplemented else other / self
+
+    def __rpow__(self, other: Number) -> Value:
+        """b ** a, with b a number: `2 ** v`"""
+        other = _operand(other)
+        return NotImplemented if other is NotImplemented else other ** self
+
+    # -- functions ---------------------------------------------------------
+
+    def exp(self) -> Value:
+        """e^x  (raises OverflowError past x = 709.78, where e^x leaves the float range)"""
+        try:
+            return _result(math.exp(self.data), "exp", self)
+        except OverflowError:
+            raise OverflowError(
+                f"exp of {_describe(self)} overflows: e^x is larger than the largest "
+                f"float for x > {math.log(1.7976931348623157e308):.2f}"
+            ) from None
+
+    @_derivative("exp", domain=lambda x: x < 709.0)
+    def _exp_backward(out: Value) -> None:  # type: ignore[misc]
+        """d(e^x)/dx = e^x"""
+        out._a.grad += out.data * out.grad
+
+    def log(self) -> Value:
+        """ln x, the natural logarithm  (x must be > 0)"""
+        if self.data <= 0.0:
+            raise ValueError(
+                f"log of {_describe(self)}: log is only defined for positive numbers"
+            )
+        return _result(math.log(self.data), "log", self)
+
+    @_derivative("log", domain=lambda x: x > 0.0)
+    def _log_backward(out: Value) -> None:  # type: ignore[misc]
+        """d(ln x)/dx = 1/x"""
+        x = out._a
+        x.grad += out.grad / x.data
+
+    def tanh(self) -> Value:
+        """tanh x = (e^2x - 1)/(e^2x + 1), in (-1, 1); stable for any x"""
+        return _result(math.tanh(self.data), "tanh", self)
+
+    @_derivative("tanh")
+    def _tanh_backward(out: Value) -> None:  # type: ignore[misc]
+        """d(tanh x)/dx = 1 - tanh(x)^2"""
+        t = out.data
+        out._a.grad += (1.0 - t * t) * out.grad
+
+    def sigmoid(self) -> Value:
+        """sigmoid x = 1/(1 + e^-x), in (0, 1); stable for any x"""
+        x = self.data
+        # Only ever exponentiate a non-positive number, so e^... cannot overflow.
+        if x >= 0.0:
+            s = 1.0 / (1.0 + math.exp(-x))
+        else:
+            e = math.exp(x)
+            s = e / (1.0 + e)
+        return _result(s, "sigmoid", self)
+
+    @_derivative("sigmoid")
+    def _sigmoid_backward(out: Value) -> None:  # type: ignore[misc]
+        """d(sigmoid x)/dx = sigmoid(x) (1 - sigmoid(x))"""
+        s = out.data
+        out._a.grad += s * (1.0 - s) * out.grad
+
+    def relu(self) -> Value:
+        """relu x = max(0, x)"""
+        x = self.data
+        return _result(x if x > 0.0 else 0.0, "relu", self)
+
+    @_derivative("relu", kinks=(0.0,))
+    def _relu_backward(out: Value) -> None:  # type: ignore[misc]
+        """d(relu x)/dx = 1 if x > 0 else 0  (0 at x = 0, as in PyTorch)"""
+        if out._a.data > 0.0:
+            out._a.grad += out.grad
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Value:
+        """leaky_relu x = x if x > 0 else negative_slope * x"""
+        slope = _to_float(negative_slope, "leaky_relu(negative_slope=...)")
+        x = self.data
+        return _result(x if x > 0.0 else slope * x, "leaky_relu", self, slope)
+
+    @_derivative("leaky_relu", kinks=(0.0,))
+    def _leaky_relu_backward(out: Value) -> None:  # type: ignore[misc]
+        """d(leaky_relu x)/dx = 1 if x > 0 else negative_slope"""
+        x, slope = out._a, out._b
+        x.grad += out.grad if x.data > 0.0 else slope * out.grad
+
+    def softplus(self) -> Value:
+        """softplus x = ln(1 + e^x), a smooth relu; stable for any x"""
+        x = self.data
+        # ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): the exponent is never positive.
+        return _result(max(x, 0.0) + math.log1p(math.exp(-abs(x))), "softplus", self)
+
+    @_derivative("softplus")
+    def _softplus_backward(out: Value) -> None:  # type: ignore[misc]
+        """d(softplus x)/dx = sigmoid(x) = 1 - e^-softplus(x)"""
+        out._a.grad += -math.expm1(-out.data) * out.grad
+
+    def step(self) -> Value:
+        """step x = 1 if x > 0 else 0, the threshold of Rosenblatt's perceptron.
+
+        Its derivative is 0 wherever it exists (and undefined at 0), so backward()
+        passes no gradient through it: every weight below a step neuron gets grad
+        0, and gradient descent cannot change them. That is exactly why a step
+        neuron cannot learn by gradient descent, and why networks use smooth
+        activations (sigmoid, tanh) or relu instead.
+        """
+        return _result(1.0 if self.data > 0.0 else 0.0, "step", self)
+
+    @_derivative("step", kinks=(0.0,))
+    def _step_backward(out: Value) -> None:  # type: ignore[misc]
+        """d(step x)/dx = 0  (flat on both sides of the jump at 0)"""
+        # Nothing to add: the local derivative is 0 everywhere.
+
+    def sin(self) -> Value:
+        """sin x"""
+        return _result(math.sin(self.data), "sin", self)
+
+    @_derivative("sin")
+    def _sin_backward(out: Value) -> None:  # type: ignore[misc]
+        """d(sin x)/dx = cos x"""
+        x = out._a
+        x.grad += math.cos(x.data) * out.grad
+
+    def cos(self) -> Value:
+        """cos x"""
+        return _result(math.cos(self.data), "cos", self)
+
+    @_derivative("cos")
+    def _cos_backward(out: Value) -> None:  # type: ignore[misc]
+        """d(cos x)/dx = -sin x"""
+        x = out._a
+        x.grad -= math.sin(x.data) * out.grad
+
+    def sqrt(self) -> Value:
+        """square root of x  (x must be >= 0)"""
+        if self.data < 0.0:
+            raise ValueError(
+                f"sqrt of {_describe(self)}: the square root is only defined for "
+                f"numbers >= 0"
+            )
+        return _result(math.sqrt(self.data), "sqrt", self)
+
+    @_derivative("sqrt", domain=lambda x: x > 0.0)
+    def _sqrt_backward(out: Value) -> None:  # type: ignore[misc]
+        """d(sqrt x)/dx = 1/(2 sqrt x)  (infinite at x = 0, as in PyTorch)"""
+        root = out.data
+        out._a.grad += out.grad / (2.0 * root) if root else math.inf * out.grad
+
+    # -- backpropagation ---------------------------------------------------
+
+    def _backward(self) -> None:
+        """Push this node's grad into its operands' grads (+=), by its op's rule.
+
+        This is one step of backpropagation, callable by hand node by node as in
+        the micrograd lecture. A leaf has no operands: nothing happens.
+
+        Example:
+            >>> a, b = Value(2.0), Value(3.0)
+            >>> c = a * b
+            >>> c.grad = 1.0
+            >>> c._backward()
+            >>> a.grad, b.grad
+            (3.0, 2.0)
+        """
+        if self._a is None:
+            return
+        rule = _RULES.get(self._op)
+        if rule is None:
+            raise NotImplementedError(
+                f"no backward rule for op {self._op!r}: define the op with "
+                f"tinygrad_ann.custom_op(...) so that backward() knows its derivative"
+            )
+        rule(self)
+
+    def backward(self) -> None:
+        """Fill `grad` of every node this Value depends on with d(self)/d(node).
+
+        The root's grad is set to 1.0 (dself/dself), then every inner node runs
+        its `_backward()` after all the nodes that use it have pushed their
+        gradient into it: the reverse of a topological order. Inner nodes are
+        reset first and hold this pass's gradient; leaves accumulate across
+        calls, so calling `backward()` twice doubles every leaf's grad (as in
+        PyTorch): call `zero_grad()` on a model, or set `grad = 0.0`, in between.
+
+        Example:
+            >>> x = Value(3.0)
+            >>> y = x * x
+            >>> y.backward(); x.grad
+            6.0
+            >>> y.backward(); x.grad
+            12.0
+        """
+        if self._a is None:  # a leaf on its own: d(self)/d(self) = 1 accumulates
+            self.grad += 1.0
+            return
+        order = _inner_nodes_in_order(self)
+        for node in order:  # inner nodes start this pass from 0
+            node.grad = 0.0
+        self.grad = 1.0
+        rules = _RULES
+        for node in reversed(order):  # the root first, leaves never (no operands)
+            rule = rules.get(node._op)
+            if rule is None:
+                node._backward()  # raises the "no backward rule" error
+            rule(node)
+
+    def topological_order(self) -> list[Value]:
+        """Every node this Value depends on, each after its operands (leaves first).
+
+        `backward()` visits the nodes in the reverse of this order. It is built
+        without recursion, so graphs a million nodes deep work.
+
+        Example:
+            >>> a = Value(1.0, label='a'); b = a * 2; b.label = 'b'
+            >>> c = a + b; c.label = 'c'
+            >>> [v.label for v in c.topological_order() if v.label]
+            ['a', 'b', 'c']
+        """
+        # Depth first, with a stack instead of recursion. A node is put in the
+        # order once all its operands are: it goes back on the stack under a
+        # None marker, above which its operands are worked through first.
+        order: list[Value] = []
+        seen: set[Value] = set()
+        stack: list[Value | None] = [self]
+        while stack:
+            node = stack.pop()
+            if node is None:  # the marker: the node under it has all operands in order
+                order.append(stack.pop())  # type: ignore[arg-type]
+            elif node not in seen:
+                seen.add(node)
+                stack.append(node)
+                stack.append(None)
+                stack.extend(child for child in node._prev if child not in seen)
+        return order
+
+    def detach(self) -> Value:
+        """A new leaf with the same data (and label): no graph, grad 0.0.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> d = y.detach()
+            >>> d.data, d._prev
+            (6.0, ())
+        """
+        return Value(self.data, label=self.label)
+
+
+# ---------------------------------------------------------------------------
+# Helpers the operations share.
+# ---------------------------------------------------------------------------
+
+_new_value = object.__new__
+
+
+def _result(data: float, op: str, a: Value, b: Value | float | None = None) -> Value:
+    """The Value an operation returns: `data`, made by `op` from `a` (and `b`).
+
+    Fast path (speed): this fills the slots directly instead of calling
+    `Value(...)`, which would check `data` and unpack a tuple of children that
+    the operations already know are right. Under `no_grad()` the result is a
+    leaf: nothing is recorded.
+    """
+    out = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if _grad_enabled:
+        out._op = op
+        out._a = a
+        out._b = b
+    else:
+        out._op = ""
+        out._a = out._b = None
+    return out
+
+
+def _inner_nodes_in_order(root: Value) -> list[Value]:
+    """The nodes under `root` that have operands, each after its operands.
+
+    Fast path (speed) for backward(): the same depth-first walk as
+    `Value.topological_order`, but it skips leaves (they have no `_backward`
+    to run, so they need no place in the order) and reads the operand slots
+    directly instead of building a `_prev` tuple for every node.
+    """
+    order = []
+    seen = set()
+    stack: list[Value | None] = [root]
+    push, pop = stack.append, stack.pop
+    while stack:
+        node = pop()
+        if node is None:  # the marker: the node under it has all operands in order
+            order.append(pop())
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        push(node)
+        push(None)
+        a, b = node._a, node._b
+        if a.__class__ is tuple:
+            for child in a:
+                if child._a is not None and child not in seen:
+                    push(child)
+            continue
+        if a._a is not None and a not in seen:
+            push(a)
+        if b.__class__ is Value and b._a is not None and b not in seen:
+            push(b)
+    return order
+
+
+def _operand(x: object) -> Value:
+    """`x` as a Value: a number becomes a constant leaf; anything else, NotImplemented."""
+    cls = x.__class__
+    if cls is float or cls is int:  # fast path for the common case
+        return _leaf(float(x))  # type: ignore[arg-type]
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, Real):
+        return _leaf(float(x))
+    return NotImplemented  # type: ignore[return-value]
+
+
+def _leaf(data: float) -> Value:
+    """A new leaf holding `data` (a float), without `Value.__init__`'s checks."""
+    out = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._op = ""
+    out._a = out._b = None
+    return out
+
+
+def _power(base: Value, exponent: float) -> float:
+    """base.data ** exponent as a real number, or an error that says why not."""
+    a = base.data
+    if a < 0.0 and not exponent.is_integer():
+        raise ValueError(
+            f"power: {_describe(base)} ** {exponent!r}: a negative number to a "
+            f"fractional power is not a real number"
+        )
+    if a == 0.0 and exponent < 0.0:
+        raise ZeroDivisionError(
+            f"power: {_describe(base)} ** {exponent!r}: zero to a negative power "
+            f"divides by zero"
+        )
+    try:
+        return a**exponent
+    except OverflowError:
+        raise OverflowError(
+            f"power: {_describe(base)} ** {exponent!r} overflows the float range"
+        ) from None
+
+
+def _pow_base_derivative(a: float, b: float) -> float:
+    """d(a^b)/da = b a^(b-1), with the limits PyTorch uses where a = 0."""
+    if b == 0.0:
+        return 0.0
+    if a == 0.0 and b < 1.0:  # e.g. sqrt at 0: the slope is vertical
+        return math.inf
+    return b * a ** (b - 1.0)
+
+
+def _pow_exponent_derivative(a: float, b: float, out: float) -> float:
+    """d(a^b)/db = a^b ln a: 0 at a = 0 (as in PyTorch), undefined (nan) for a < 0."""
+    if a > 0.0:
+        return out * math.log(a)
+    if a == 0.0:
+        return 0.0
+    return math.nan
+
+
+# ---------------------------------------------------------------------------
+# Custom operations: a new op from its forward and its local derivative.
+# ---------------------------------------------------------------------------
+
+
+def custom_op(
+    name: str,
+    forward: Callable[[float], float],
+    derivative: Callable[[float, float], float],
+    kinks: tuple[float, ...] = (),
+) -> Callable[[Value], Value]:
+    """Define a one-input operation from `forward(x)` and `derivative(x, y)`.
+
+    `forward` maps the input's data to the output's data; `derivative(x, y)`
+    returns the local derivative dy/dx given the input `x` and output `y`.
+    The result is a function on Values that works with `backward()`,
+    `gradcheck` and the drawings, where its nodes are labelled `name`.
+
+    Example:
+        >>> cube = custom_op('cube', lambda x: x ** 3, lambda x, y: 3 * x ** 2)
+        >>> x = Value(2.0)
+        >>> y = cube(x)
+        >>> y.backward()
+        >>> y.data, x.grad, y._op
+        (8.0, 12.0, 'cube')
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"custom_op: name must be a non-empty string, got {name!r}")
+    if name in OPS and OPS[name].backward.__name__ != "_custom_backward":
+        raise ValueError(f"custom_op: {name!r} is a built-in op; choose another name")
+
+    def _custom_backward(out: Value) -> None:
+        x = out._a
+        x.grad += float(derivative(x.data, out.data)) * out.grad  # type: ignore[union-attr]
+
+    _derivative(name, kinks=kinks)(_custom_backward)
+
+    def op(x: Value | Number) -> Value:
+        x = _operand(x)
+        if x is NotImplemented:
+            raise TypeError(f"{name} takes a Value or a number")
+        return _result(_to_float(forward(x.data), f"{name}'s forward"), name, x)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"{name}(x): a custom op; backward uses its given derivative."
+    return op

@@ -1,0 +1,204 @@
+"""Gradients of plain Python functions, and checking them against finite differences.
+
+`grad(f)` turns a function of Values into a function that returns its partial
+derivatives; `gradcheck(f, inputs)` compares those derivatives with central
+differences, (f(x + eps) - f(x - eps)) / 2eps, the way every derivative in this
+library is tested.
+
+Example:
+    >>> grad(lambda x, y: x * y + x)(2.0, 3.0)
+    (4.0, 2.0)
+    >>> gradcheck(lambda x: x.tanh() * x, [0.5])
+    True
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any, Callable, Sequence, Union
+
+from .engine import OPS, Value, no_grad
+
+__all__ = ["grad", "value_and_grad", "gradcheck", "GradcheckError"]
+
+Number = Union[int, float]
+Inputs = Sequence[Union[Number, Value]]
+
+
+class GradcheckError(AssertionError):
+    """Raised by `gradcheck` when an analytic gradient disagrees with the numeric one.
+
+    Example:
+        >>> try:
+        ...     gradcheck(lambda x: x.relu(), [0.0])
+        ... except GradcheckError as e:
+        ...     print('caught')          # doctest: +SKIP
+    """
+
+
+def _leaves(fn_name: str, args: Sequence[Any]) -> list[Value]:
+    """Fresh leaf Values holding the data of `args` (numbers or Values)."""
+    leaves = []
+    for i, x in enumerate(args):
+        if isinstance(x, Value):
+            leaves.append(Value(x.data, label=x.label))
+        else:
+            try:
+                leaves.append(Value(x))
+            except TypeError:
+                raise TypeError(
+                    f"{fn_name}: argument {i} must be a number or a Value, "
+                    f"got {type(x).__name__}: {x!r}"
+                ) from None
+    return leaves
+
+
+def _call(fn_name: str, f: Callable[..., Any], xs: Sequence[Any]) -> Value:
+    """f(*xs), checked to be a Value (a plain number counts as a constant)."""
+    out = f(*xs)
+    if isinstance(out, Value):
+        return out
+    if isinstance(out, (int, float)):
+        return Value(out)
+    raise TypeError(
+        f"{fn_name}: the function must return a Value (or a number), "
+        f"got {type(out).__name__}: {out!r}"
+    )
+
+
+def value_and_grad(
+    f: Callable[..., Value],
+) -> Callable[..., tuple[float, Union[float, tuple[float, ...]]]]:
+    """Like `grad(f)`, but the new function returns `(f(*args).data, gradients)`.
+
+    Example:
+        >>> value_and_grad(lambda x: x ** 2)(3.0)
+        (9.0, 6.0)
+    """
+
+    def f_value_and_grad(*args: Union[Number, Value]) -> tuple[float, Any]:
+        xs = _leaves("grad", args)
+        out = _call("grad", f, xs)
+        out.backward()
+        grads = tuple(x.grad for x in xs)
+        return out.data, (grads[0] if len(grads) == 1 else grads)
+
+    f_value_and_grad.__name__ = f"value_and_grad({getattr(f, '__name__', 'f')})"
+    return f_value_and_grad
+
+
+def grad(f: Callable[..., Value]) -> Callable[..., Union[float, tuple[float, ...]]]:
+    """A function returning the partial derivatives of `f` at the given point.
+
+    `f` takes Values and returns one Value. `grad(f)(*args)` calls `f` on fresh
+    leaves holding the numbers `args` (so nothing accumulates between calls) and
+    returns df/darg as a float for one argument, or a tuple of floats for several.
+
+    Example:
+        >>> grad(lambda x, y: x * y + x)(2.0, 3.0)     # (y + 1, x)
+        (4.0, 2.0)
+        >>> grad(lambda x: x.exp())(0.0)
+        1.0
+    """
+    vg = value_and_grad(f)
+
+    def f_grad(*args: Union[Number, Value]) -> Any:
+        return vg(*args)[1]
+
+    f_grad.__name__ = f"grad({getattr(f, '__name__', 'f')})"
+    return f_grad
+
+
+def _kinks_near(root: Value, eps: float) -> list[str]:
+    """Nodes whose operand sits within eps of a point where the op's derivative jumps."""
+    found = []
+    for node in root.topological_order():
+        op = OPS.get(node._op)
+        if op is None or not op.kinks:
+            continue
+        x = node._prev[0].data
+        for k in op.kinks:
+            if abs(x - k) <= eps:
+                found.append(f"{node._op} at {x!r}")
+    return found
+
+
+def gradcheck(
+    fn: Callable[..., Value],
+    inputs: Inputs,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> bool:
+    """Check `fn`'s autograd gradient against central differences; True or raise.
+
+    For every input x_i, the analytic derivative (from `backward()`) must match
+    the numeric one, (fn(.., x_i + eps, ..) - fn(.., x_i - eps, ..)) / (2 eps),
+    within `atol + rtol * |numeric|`. Otherwise `GradcheckError` names the input,
+    the analytic and the numeric value. A warning is given when a point sits on
+    a kink (relu or abs at 0), where the derivative is not defined and the two
+    are not expected to agree.
+
+    Example:
+        >>> gradcheck(lambda x, y: (x * y).sin() / y, [0.3, 2.0])
+        True
+    """
+    if not callable(fn):
+        raise TypeError(f"gradcheck: fn must be callable, got {type(fn).__name__}")
+    if isinstance(inputs, (Value, int, float)):
+        inputs = [inputs]
+    if not (eps > 0 and atol >= 0 and rtol >= 0):
+        raise ValueError(
+            f"gradcheck: eps must be > 0 and atol, rtol >= 0, got eps={eps!r}, "
+            f"atol={atol!r}, rtol={rtol!r}"
+        )
+    xs = _leaves("gradcheck", list(inputs))
+    out = _call("gradcheck", fn, xs)
+    out.backward()
+    kinks = _kinks_near(out, eps)
+    if kinks:
+        warnings.warn(
+            f"gradcheck: {', '.join(kinks)} sits on a kink, where the derivative is "
+            f"not defined; the analytic and numeric gradients need not agree there",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    data = [x.data for x in xs]
+
+    def f_at(i: int, x: float) -> float:
+        moved = [Value(d, label=v.label) for d, v in zip(data, xs)]
+        moved[i] = Value(x, label=xs[i].label)
+        try:
+            with no_grad():
+                return _call("gradcheck", fn, moved).data
+        except (ValueError, ArithmeticError) as e:
+            raise GradcheckError(
+                f"gradcheck: {_name(i, xs[i])} = {data[i]!r} is within eps={eps!r} of "
+                f"the edge of fn's domain: fn at {x!r} raised {type(e).__name__}: {e}"
+            ) from e
+
+    for i, x in enumerate(xs):
+        numeric = (f_at(i, data[i] + eps) - f_at(i, data[i] - eps)) / (2.0 * eps)
+        analytic = x.grad
+        if not _close(analytic, numeric, atol, rtol):
+            hint = f" (on a kink: {', '.join(kinks)})" if kinks else ""
+            raise GradcheckError(
+                f"gradcheck: gradient of {_name(i, x)} at {data[i]!r} is wrong{hint}: "
+                f"analytic (backward) {analytic!r}, numeric (central difference) "
+                f"{numeric!r}, difference {abs(analytic - numeric):.3g} > "
+                f"atol + rtol*|numeric| = {atol + rtol * abs(numeric):.3g}"
+            )
+    return True
+
+
+def _name(i: int, x: Value) -> str:
+    return f"input {i} ({x.label!r})" if x.label else f"input {i}"
+
+
+def _close(a: float, b: float, atol: float, rtol: float) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return False
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return abs(a - b) <= atol + rtol * abs(b)

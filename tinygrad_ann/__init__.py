@@ -9,7 +9,7 @@ Example:
     7.0
 """
 
-from .engine import OPS, Op, Value, custom_op, is_grad_enabled, no_grad
+from .engine import OPS, Op, Value, custom_op, dot, is_grad_enabled, no_grad, sum_values
 from .functional import GradcheckError, grad, gradcheck, value_and_grad
 
 __version__ = "0.1.0"
@@ -23,6 +23,8 @@ __all__ = [
     "gradcheck",
     "GradcheckError",
     "custom_op",
+    "dot",
+    "sum_values",
     "Op",
     "OPS",
     "__version__",

@@ -11,6 +11,8 @@ Example:
 
 from .engine import OPS, Op, Value, custom_op, dot, is_grad_enabled, no_grad, sum_values
 from .functional import GradcheckError, grad, gradcheck, value_and_grad
+from .nn import MLP, Layer, Module, Neuron
+from .serialization import load, save
 
 __version__ = "0.1.0"
 
@@ -27,5 +29,11 @@ __all__ = [
     "sum_values",
     "Op",
     "OPS",
+    "Module",
+    "Neuron",
+    "Layer",
+    "MLP",
+    "save",
+    "load",
     "__version__",
 ]

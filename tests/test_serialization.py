@@ -1,0 +1,158 @@
+"""save/load: JSON round trips, and every kind of bad file gives a clear error and changes nothing."""
+
+import json
+
+import pytest
+
+from tinygrad_ann import MLP, Layer, Neuron, load, save
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "model.json"
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        MLP(2, [16, 16, 1], rng=0),
+        MLP(3, [4, 3], activation="tanh", output_activation="sigmoid", rng=1),
+        Layer(2, 3, activation="leaky_relu", rng=2),
+        Neuron(4, activation="softplus", rng=3),
+    ],
+    ids=["mlp", "mlp-tanh-sigmoid", "layer", "neuron"],
+)
+def test_save_then_load_gives_the_same_architecture_and_weights(model, path):
+    save(model, path)
+    copy = load(path)
+    assert type(copy) is type(model)
+    assert copy.config() == model.config()
+    assert copy.state_dict() == model.state_dict()  # exact: JSON keeps float reprs
+
+
+def test_loaded_model_computes_the_same_outputs(path):
+    model = MLP(2, [5, 1], activation="tanh", rng=4)
+    save(model, path)
+    assert load(path)([0.3, -0.2]).data == model([0.3, -0.2]).data
+
+
+def test_saved_file_is_readable_json_with_format_and_names(path):
+    save(Neuron(2, rng=0), path)
+    doc = json.loads(path.read_text())
+    assert doc["format"] == "tinygrad_ann.model" and doc["version"] == 1
+    assert doc["architecture"] == {"type": "Neuron", "nin": 2, "activation": "relu"}
+    assert set(doc["parameters"]) == {"w.0", "w.1", "b"}
+
+
+def test_load_into_an_existing_model(path):
+    save(MLP(2, [3, 1], rng=0), path)
+    target = MLP(2, [3, 1], rng=9)
+    assert load(path, into=target) is target
+    assert target.state_dict() == MLP(2, [3, 1], rng=0).state_dict()
+
+
+def _write(path, text):
+    path.write_text(text)
+    return path
+
+
+def _good_doc():
+    return {
+        "format": "tinygrad_ann.model",
+        "version": 1,
+        "architecture": {"type": "MLP", "nin": 2, "nouts": [3, 1], "activation": "relu",
+                         "output_activation": "linear"},
+        "parameters": MLP(2, [3, 1], rng=5).state_dict(),
+    }
+
+
+def _mutated(change):
+    doc = _good_doc()
+    change(doc)
+    return json.dumps(doc)
+
+
+BAD_FILES = {
+    "not json": "this is not json",
+    "truncated": json.dumps(_good_doc())[:-40],
+    "empty": "",
+    "a list": "[1, 2, 3]",
+    "other format": _mutated(lambda d: d.update(format="keras")),
+    "future version": _mutated(lambda d: d.update(version=2)),
+    "no architecture": _mutated(lambda d: d.pop("architecture")),
+    "no parameters": _mutated(lambda d: d.pop("parameters")),
+    "unknown type": _mutated(lambda d: d["architecture"].update(type="CNN")),
+    "bad size": _mutated(lambda d: d["architecture"].update(nin=-2)),
+    "bad activation": _mutated(lambda d: d["architecture"].update(activation="os.system")),
+    "extra key": _mutated(lambda d: d["architecture"].update(evil=1)),
+    "missing weight": _mutated(lambda d: d["parameters"].pop("layers.0.neurons.0.w.0")),
+    "extra weight": _mutated(lambda d: d["parameters"].update({"layers.5.b": 0.0})),
+    "string weight": _mutated(lambda d: d["parameters"].update({"layers.1.neurons.0.b": "0.5"})),
+    "nan weight": _mutated(lambda d: d["parameters"].update({"layers.1.neurons.0.b": float("nan")})),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_raises_value_error_naming_the_problem(name, path):
+    _write(path, BAD_FILES[name])
+    with pytest.raises(ValueError, match="load: "):
+        load(path)
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_leaves_the_target_model_unchanged(name, path):
+    _write(path, BAD_FILES[name])
+    target = MLP(2, [3, 1], rng=7)
+    before = target.state_dict()
+    with pytest.raises(ValueError):
+        load(path, into=target)
+    assert target.state_dict() == before
+
+
+def test_architecture_mismatch_with_target_is_rejected_and_target_unchanged(path):
+    save(MLP(2, [4, 1], rng=0), path)
+    target = MLP(2, [3, 1], rng=7)
+    before = target.state_dict()
+    with pytest.raises(ValueError, match="model to load into"):
+        load(path, into=target)
+    assert target.state_dict() == before
+
+
+def test_binary_file_is_a_value_error(path):
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+    with pytest.raises(ValueError, match="not"):
+        load(path)
+
+
+def test_missing_file_is_file_not_found(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        load(tmp_path / "nope.json")
+
+
+def test_saving_a_diverged_model_refuses_and_writes_nothing(path):
+    m = MLP(2, [2, 1], rng=0)
+    m.parameters()[0].data = float("nan")
+    with pytest.raises(ValueError, match="not finite"):
+        save(m, path)
+    assert not path.exists()
+    assert list(path.parent.iterdir()) == []
+
+
+def test_saving_a_custom_activation_is_a_clear_error(path):
+    with pytest.raises(ValueError, match="custom function"):
+        save(Neuron(2, activation=lambda v: v, rng=0), path)
+
+
+def test_saving_something_that_is_not_a_model_is_a_type_error(path):
+    with pytest.raises(TypeError, match="save"):
+        save({"w": 1.0}, path)
+
+
+def test_failed_save_keeps_the_previous_file(path):
+    save(MLP(2, [2, 1], rng=0), path)
+    before = path.read_text()
+    m = MLP(2, [2, 1], rng=1)
+    m.parameters()[0].data = float("inf")
+    with pytest.raises(ValueError):
+        save(m, path)
+    assert path.read_text() == before

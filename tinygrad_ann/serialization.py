@@ -1,0 +1,175 @@
+"""Saving and loading models as JSON: the architecture and the weights, no pickle.
+
+A saved file is plain JSON a student can open and read, and loading one never
+runs code. Every problem with a file (not JSON, truncated, another format, an
+unknown architecture, missing or extra weights, a non-number) is a ValueError
+that names it, and a model passed to `load(..., into=model)` is left unchanged.
+
+Example:
+    >>> import os, tempfile
+    >>> from tinygrad_ann.nn import MLP
+    >>> model = MLP(2, [4, 1], rng=0)
+    >>> path = os.path.join(tempfile.mkdtemp(), 'model.json')
+    >>> save(model, path)
+    >>> copy = load(path)
+    >>> copy.state_dict() == model.state_dict()
+    True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from typing import Any, Union
+
+from .nn import ACTIVATIONS, MLP, Layer, Module, Neuron
+
+__all__ = ["save", "load", "FORMAT", "FORMAT_VERSION"]
+
+FORMAT = "tinygrad_ann.model"
+FORMAT_VERSION = 1
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def save(model: Module, path: PathLike) -> None:
+    """Write `model` (a Neuron, Layer or MLP) to `path` as JSON.
+
+    The file holds {"format", "version", "architecture", "parameters"}: the
+    constructor arguments and every weight by name. It is written to a
+    temporary file first and then moved into place, so a failed save never
+    leaves a half-written file behind.
+
+    Example:
+        >>> import os, tempfile
+        >>> from tinygrad_ann.nn import Neuron
+        >>> path = os.path.join(tempfile.mkdtemp(), 'neuron.json')
+        >>> save(Neuron(3, rng=0), path)
+        >>> sorted(json.load(open(path)))
+        ['architecture', 'format', 'parameters', 'version']
+    """
+    config = getattr(model, "config", None)
+    if not isinstance(model, Module) or config is None:
+        raise TypeError(
+            f"save: expected a Neuron, Layer or MLP, got {type(model).__name__}"
+        )
+    document = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "architecture": config(),
+        "parameters": model.state_dict(),
+    }
+    try:
+        text = json.dumps(document, indent=1, allow_nan=False)
+    except ValueError:
+        bad = [n for n, v in document["parameters"].items() if v != v or v in (float("inf"), float("-inf"))]
+        raise ValueError(
+            f"save: parameters {bad[:3]} are not finite numbers (nan or inf); "
+            f"the model has diverged, and JSON cannot hold them"
+        ) from None
+    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tinygrad_ann-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def load(path: PathLike, into: Module | None = None) -> Module:
+    """Read a model written by `save`: a new model, or the weights into `into`.
+
+    With `into`, the file's architecture must match that model's, and its
+    weights are loaded into it (it is returned). Any problem raises ValueError
+    naming it, before anything is changed.
+
+    Example:
+        >>> import os, tempfile
+        >>> from tinygrad_ann.nn import MLP
+        >>> path = os.path.join(tempfile.mkdtemp(), 'm.json')
+        >>> save(MLP(2, [3, 1], rng=0), path)
+        >>> load(path)
+        MLP(2 → 3 relu → 1 linear; 13 parameters)
+    """
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except UnicodeDecodeError:
+        raise ValueError(f"load: {os.fspath(path)!r} is not a text (JSON) file") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(
+            f"load: {os.fspath(path)!r} is not valid JSON (truncated or corrupted?): {e}"
+        ) from None
+    return from_document(document, into=into, source=repr(os.fspath(path)))
+
+
+def from_document(document: Any, into: Module | None = None, source: str = "the document") -> Module:
+    """Build (or fill `into`) from a parsed save file: the checks `load` runs.
+
+    Example:
+        >>> doc = {'format': FORMAT, 'version': 1,
+        ...        'architecture': {'type': 'Neuron', 'nin': 1, 'activation': 'linear'},
+        ...        'parameters': {'w.0': 2.0, 'b': -1.0}}
+        >>> from_document(doc).state_dict()
+        {'w.0': 2.0, 'b': -1.0}
+    """
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError(f"load: {source} is not a tinygrad_ann model file (no \"format\": \"{FORMAT}\")")
+    version = document.get("version")
+    if version != FORMAT_VERSION:
+        raise ValueError(
+            f"load: {source} has format version {version!r}; this tinygrad_ann reads version {FORMAT_VERSION}"
+        )
+    for key in ("architecture", "parameters"):
+        if not isinstance(document.get(key), dict):
+            raise ValueError(f"load: {source} has no {key!r} object")
+    architecture, parameters = document["architecture"], document["parameters"]
+    model = _build(architecture, source)
+    try:
+        model.load_state_dict(parameters)  # checks names and numbers before writing
+    except ValueError as e:
+        raise ValueError(f"load: {source}: {e}") from None
+    if into is None:
+        return model
+    if not hasattr(into, "config") or into.config() != model.config():  # type: ignore[attr-defined]
+        have = into.config() if hasattr(into, "config") else type(into).__name__  # type: ignore[attr-defined]
+        raise ValueError(
+            f"load: {source} holds {architecture} but the model to load into is {have}"
+        )
+    into.load_state_dict(model.state_dict())
+    return into
+
+
+def _build(arch: dict[str, Any], source: str) -> Module:
+    """A fresh model of the saved architecture (its weights are overwritten next)."""
+    kind = arch.get("type")
+    try:
+        if kind == "MLP":
+            _check_keys(arch, {"type", "nin", "nouts", "activation", "output_activation"})
+            return MLP(arch["nin"], arch["nouts"], activation=_act(arch["activation"]),
+                       output_activation=_act(arch["output_activation"]), rng=0)
+        if kind == "Layer":
+            _check_keys(arch, {"type", "nin", "nout", "activation"})
+            return Layer(arch["nin"], arch["nout"], activation=_act(arch["activation"]), rng=0)
+        if kind == "Neuron":
+            _check_keys(arch, {"type", "nin", "activation"})
+            return Neuron(arch["nin"], activation=_act(arch["activation"]), rng=0)
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"load: {source} has an invalid architecture {arch}: {e}") from None
+    raise ValueError(f"load: {source} has an unknown architecture type {kind!r} (expected MLP, Layer or Neuron)")
+
+
+def _check_keys(arch: dict[str, Any], keys: set[str]) -> None:
+    if set(arch) != keys:
+        raise ValueError(f"expected the keys {sorted(keys)}, got {sorted(arch)}")
+
+
+def _act(name: Any) -> str:
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}")
+    return name  # type: ignore[no-any-return]

@@ -1,0 +1,278 @@
+"""Training and evaluation helpers: `fit`, `predict`, `predict_classes`, `accuracy`.
+
+Learn the loop first — it is five lines and it is the whole idea:
+
+    for step in range(100):
+        scores = [model(x) for x in X]              # forward
+        loss = hinge_loss(scores, y)                # how wrong are we?
+        model.zero_grad()                           # forget the last step's grads
+        loss.backward()                             # d(loss)/d(every parameter)
+        for p in model.parameters():                # step downhill
+            p.data -= 0.1 * p.grad
+
+`fit` runs that same loop with mini-batches, an optimizer, L2 regularisation, a
+learning-rate schedule and a progress bar, and returns the loss and accuracy
+of every epoch. Evaluation runs under `no_grad()`: no graph is built.
+
+Example:
+    >>> from tinygrad_ann.nn import MLP
+    >>> model = MLP(2, [8, 1], rng=0)
+    >>> X, y = [[0.0, 1.0], [1.0, 0.0], [0.0, -1.0], [-1.0, 0.0]], [1, 1, -1, -1]
+    >>> history = fit(model, X, y, loss='hinge', lr=0.1, epochs=30, progress=False)
+    >>> accuracy(model, X, y)
+    1.0
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any, Callable, Sequence, Union
+
+from .engine import Value, dot, no_grad
+
+__all__ = ["fit", "predict", "predict_classes", "accuracy", "LOSSES"]
+
+Number = Union[int, float]
+Output = Union[float, list[float]]
+
+#: Loss names `fit` accepts, the function in `tinygrad_ann.losses` each means,
+#: and the score above which a single-output model predicts the positive class.
+LOSSES: dict[str, tuple[str, float]] = {
+    "mse": ("mse_loss", 0.0),
+    "hinge": ("hinge_loss", 0.0),
+    "bce": ("binary_cross_entropy", 0.5),  # the model outputs probabilities
+    "bce_with_logits": ("binary_cross_entropy_with_logits", 0.0),
+    "cross_entropy": ("cross_entropy", 0.0),
+}
+
+
+def _check_data(where: str, X: Sequence[Any], y: Sequence[Any] | None = None) -> None:
+    if not isinstance(X, Sequence) or isinstance(X, (str, bytes)) or len(X) == 0:
+        raise ValueError(f"{where}: X must be a non-empty list of samples, got {X!r:.80}")
+    if y is not None and (not isinstance(y, Sequence) or len(y) != len(X)):
+        got = len(y) if isinstance(y, Sequence) else type(y).__name__
+        raise ValueError(f"{where}: X has {len(X)} samples but y has {got}; they must match")
+
+
+def _data(out: Value | list[Value]) -> Output:
+    return [v.data for v in out] if isinstance(out, list) else out.data
+
+
+@no_grad()
+def predict(model: Callable[[Any], Any], X: Sequence[Sequence[Number]]) -> list[Output]:
+    """The model's outputs for every sample, as floats (lists for several outputs).
+
+    Runs under `no_grad()`, so no graph is built.
+
+    Example:
+        >>> from tinygrad_ann.nn import Neuron
+        >>> n = Neuron(2, nonlin=False, rng=0)
+        >>> n.w[0].data, n.w[1].data = 2.0, -1.0
+        >>> predict(n, [[1.0, 1.0], [0.0, 3.0]])
+        [1.0, -3.0]
+    """
+    _check_data("predict", X)
+    return [_data(model(x)) for x in X]
+
+
+def _classes_of(outputs: Sequence[Output], threshold: float, labels: Sequence[Any]) -> list[Any]:
+    """Class predictions from outputs: argmax for lists, `score > threshold` for floats."""
+    negative, positive = labels
+    return [
+        max(range(len(o)), key=o.__getitem__) if isinstance(o, list)
+        else (positive if o > threshold else negative)
+        for o in outputs
+    ]
+
+
+def _binary_labels(y: Sequence[Any] | None) -> tuple[Any, Any]:
+    """(negative, positive) label of a binary problem: (-1, 1) if y uses -1, else (0, 1)."""
+    if y is not None and any(v == -1 for v in y):
+        return (-1, 1)
+    return (0, 1)
+
+
+def predict_classes(
+    model: Callable[[Any], Any],
+    X: Sequence[Sequence[Number]],
+    threshold: float = 0.0,
+    labels: tuple[Any, Any] = (0, 1),
+) -> list[Any]:
+    """Predicted class of every sample.
+
+    A model with one output is a binary classifier: `labels[1]` where its score
+    is above `threshold` (0.0 for scores and logits; use 0.5 for probabilities),
+    else `labels[0]`. A model with several outputs predicts the index of the
+    largest one.
+
+    Example:
+        >>> from tinygrad_ann.nn import Neuron
+        >>> n = Neuron(1, nonlin=False, rng=0)
+        >>> n.w[0].data = 1.0
+        >>> predict_classes(n, [[2.0], [-2.0]], labels=(-1, 1))
+        [1, -1]
+    """
+    return _classes_of(predict(model, X), threshold, labels)
+
+
+def accuracy(
+    model: Callable[[Any], Any],
+    X: Sequence[Sequence[Number]],
+    y: Sequence[Any],
+    threshold: float = 0.0,
+) -> float:
+    """The fraction of samples classified correctly (evaluated under `no_grad()`).
+
+    Binary labels may be 0/1 or -1/+1; see `predict_classes` for `threshold`.
+
+    Example:
+        >>> from tinygrad_ann.nn import Neuron
+        >>> n = Neuron(1, nonlin=False, rng=0)
+        >>> n.w[0].data = 1.0
+        >>> accuracy(n, [[2.0], [-2.0], [-1.0]], [1, -1, 1])
+        0.6666666666666666
+    """
+    _check_data("accuracy", X, y)
+    predicted = predict_classes(model, X, threshold, _binary_labels(y))
+    return sum(p == t for p, t in zip(predicted, y)) / len(y)
+
+
+def _loss_function(loss: str | Callable[..., Value]) -> tuple[Callable[..., Value], float | None]:
+    """(loss function, class threshold or None for regression) for `fit`."""
+    if callable(loss):
+        return loss, 0.0
+    if loss not in LOSSES:
+        raise ValueError(f"fit: unknown loss {loss!r}; choose one of {', '.join(map(repr, LOSSES))} or pass a function")
+    from . import losses
+
+    name, threshold = LOSSES[loss]
+    return getattr(losses, name), (None if loss == "mse" else threshold)
+
+
+def _progress(iterable: range, enabled: bool) -> Any:
+    """`iterable` wrapped in a tqdm progress bar (a notebook widget in Jupyter), or as is."""
+    if not enabled:
+        return iterable
+    try:
+        from tqdm.auto import tqdm
+
+        return tqdm(iterable, desc="training", unit="epoch")
+    except Exception:  # e.g. a notebook without ipywidgets: fall back to the text bar
+        from tqdm import tqdm as text_tqdm
+
+        return text_tqdm(iterable, desc="training", unit="epoch")
+
+
+def fit(
+    model: Any,
+    X: Sequence[Sequence[Number]],
+    y: Sequence[Any],
+    loss: str | Callable[..., Value] = "hinge",
+    optimizer: Any = None,
+    lr: float = 0.1,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    l2: float = 0.0,
+    lr_schedule: Any = None,
+    validation_data: tuple[Sequence[Sequence[Number]], Sequence[Any]] | None = None,
+    shuffle: bool = True,
+    seed: int | random.Random | None = 0,
+    progress: bool = True,
+) -> dict[str, list[float]]:
+    """Train `model` on (X, y) and return the history of every epoch.
+
+    Each step: forward on a batch, `loss(outputs, targets)` (+ `l2` · Σ p²),
+    `optimizer.zero_grad()`, `backward()`, `optimizer.step()`.
+
+    Args:
+        loss: 'hinge' (labels ±1), 'mse', 'bce' (probabilities), 'bce_with_logits',
+            'cross_entropy' (class indices), or a function (outputs, targets) -> Value.
+        optimizer: an optimizer from `tinygrad_ann.optim`; default plain SGD at `lr`.
+        batch_size: samples per step; None means the whole set (one step per epoch).
+        l2: weight of the L2 penalty l2 · Σ p² added to the loss.
+        lr_schedule: an object with `.step()` (called after every epoch), or a
+            function epoch -> learning rate (applied before every epoch).
+        validation_data: (X_val, y_val), evaluated after every epoch.
+        seed: shuffles the batches reproducibly.
+        progress: show a tqdm progress bar (a widget in notebooks).
+
+    Returns:
+        {'loss': [...], 'accuracy': [...]} per epoch ('accuracy' is left out for
+        'mse'), plus 'val_loss' and 'val_accuracy' with validation data. The
+        loss is the mean over the epoch's batches, the accuracy that of the
+        epoch's predictions as they were made (before each step's update).
+
+    Example:
+        >>> from tinygrad_ann.nn import MLP
+        >>> model = MLP(1, [8, 1], activation='tanh', rng=0)
+        >>> X, y = [[-1.0], [0.0], [1.0]], [1.0, 0.0, 1.0]
+        >>> h = fit(model, X, y, loss='mse', lr=0.05, epochs=50, progress=False)
+        >>> sorted(h), h['loss'][-1] < h['loss'][0]
+        (['loss'], True)
+    """
+    _check_data("fit", X, y)
+    loss_fn, threshold = _loss_function(loss)
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"fit: epochs must be a whole number >= 0, got {epochs!r}")
+    n = len(X)
+    if batch_size is None:
+        batch_size = n
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"fit: batch_size must be a whole number >= 1 or None, got {batch_size!r}")
+    if not (isinstance(l2, (int, float)) and l2 >= 0 and math.isfinite(l2)):
+        raise ValueError(f"fit: l2 must be a number >= 0, got {l2!r}")
+    params = model.parameters()
+    if optimizer is None:
+        from .optim import SGD
+
+        optimizer = SGD(params, lr=lr)
+    if validation_data is not None:
+        _check_data("fit (validation_data)", *validation_data)
+    rng = seed if isinstance(seed, random.Random) else random.Random(seed)
+    labels = _binary_labels(y)
+
+    history: dict[str, list[float]] = {"loss": []}
+    if threshold is not None:
+        history["accuracy"] = []
+    if validation_data is not None:
+        history["val_loss"] = []
+        if threshold is not None:
+            history["val_accuracy"] = []
+
+    bar = _progress(range(epochs), progress)
+    for epoch in bar:
+        if lr_schedule is not None and not hasattr(lr_schedule, "step"):
+            optimizer.lr = lr_schedule(epoch)
+        order = list(range(n))
+        if shuffle and batch_size < n:
+            rng.shuffle(order)
+        total, outputs_data, targets = 0.0, [], []
+        for start in range(0, n, batch_size):
+            batch = order[start : start + batch_size]
+            outputs = [model(X[i]) for i in batch]
+            batch_y = [y[i] for i in batch]
+            batch_loss = loss_fn(outputs, batch_y)
+            if l2:
+                batch_loss = batch_loss + l2 * dot(params, params)  # l2 · Σ p², one node
+            optimizer.zero_grad()
+            batch_loss.backward()
+            optimizer.step()
+            total += batch_loss.data * len(batch)
+            outputs_data += [_data(o) for o in outputs]
+            targets += batch_y
+        history["loss"].append(total / n)
+        if threshold is not None:
+            predicted = _classes_of(outputs_data, threshold, labels)
+            history["accuracy"].append(sum(p == t for p, t in zip(predicted, targets)) / n)
+        if validation_data is not None:
+            Xv, yv = validation_data
+            with no_grad():
+                history["val_loss"].append(loss_fn([model(x) for x in Xv], list(yv)).data)
+            if threshold is not None:
+                history["val_accuracy"].append(accuracy(model, Xv, yv, threshold))
+        if lr_schedule is not None and hasattr(lr_schedule, "step"):
+            lr_schedule.step()
+        if progress and hasattr(bar, "set_postfix"):
+            bar.set_postfix({k: f"{v[-1]:.4f}" for k, v in history.items()})
+    return history

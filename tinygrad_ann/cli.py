@@ -26,16 +26,16 @@ def demo(steps: int = 100, seed: int = 1337, out: str | None = None, progress: b
     With `out`, the trained model is written to `out/model.json`.
 
     Example:
-        >>> result = demo(steps=3, progress=False)       # doctest: +SKIP
+        >>> result = demo(steps=3, progress=False)
         >>> sorted(result)
         ['accuracy', 'loss', 'seconds']
     """
-    from .datasets import make_moons
+    from .datasets import make_moons, to_signed
     from .nn import MLP
     from .train import accuracy, fit
 
     X, y01 = make_moons(n_samples=100, noise=0.1, seed=seed)
-    y = [2 * label - 1 for label in y01]  # hinge loss wants labels -1 and +1
+    y = to_signed(y01)  # hinge loss wants labels -1 and +1
     model = MLP(2, [16, 16, 1], rng=random.Random(seed))
     start = time.perf_counter()
     history = fit(

@@ -1,0 +1,597 @@
+"""Specification of tinygrad_ann.datasets: toy datasets as plain lists.
+
+Expectations come from the geometry each docstring promises (points on circles,
+at cluster centres, on spiral arms), never from the code's own output.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from statistics import fmean, pstdev
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tinygrad_ann.datasets import (
+    make_blobs,
+    make_circles,
+    make_moons,
+    make_sine,
+    make_spiral,
+    make_xor,
+    to_signed,
+    train_test_split,
+)
+
+# Every maker with noise on, so that different seeds must give different numbers.
+MAKERS = {
+    "make_moons": lambda **kw: make_moons(50, noise=0.1, **kw),
+    "make_circles": lambda **kw: make_circles(50, noise=0.05, **kw),
+    "make_xor": lambda **kw: make_xor(50, noise=0.2, **kw),
+    "make_spiral": lambda **kw: make_spiral(50, n_classes=3, noise=0.2, **kw),
+    "make_blobs": lambda **kw: make_blobs(50, centers=3, cluster_std=1.0, **kw),
+    "make_sine": lambda **kw: make_sine(50, noise=0.1, **kw),
+}
+maker_names = pytest.mark.parametrize("name", sorted(MAKERS))
+
+TOL = 1e-12
+
+
+def by_label(X, y):
+    """{label: [rows with that label]}"""
+    groups: dict = {}
+    for row, label in zip(X, y):
+        groups.setdefault(label, []).append(row)
+    return groups
+
+
+def as_multiset(X, y):
+    return Counter((tuple(row), label) for row, label in zip(X, y))
+
+
+# ---------------------------------------------------------------------------
+# Determinism and the global random state
+# ---------------------------------------------------------------------------
+
+
+@maker_names
+def test_same_seed_gives_same_data(name):
+    assert MAKERS[name](seed=7) == MAKERS[name](seed=7)
+
+
+@maker_names
+def test_different_seeds_give_different_data(name):
+    X0, _ = MAKERS[name](seed=0)
+    X1, _ = MAKERS[name](seed=1)
+    assert X0 != X1
+
+
+@maker_names
+def test_random_instance_as_seed_draws_like_the_same_int_seed(name):
+    assert MAKERS[name](seed=random.Random(3)) == MAKERS[name](seed=3)
+
+
+@maker_names
+def test_shared_random_instance_gives_new_data_on_each_call(name):
+    rng = random.Random(3)
+    first, second = MAKERS[name](seed=rng), MAKERS[name](seed=rng)
+    assert first[0] != second[0]
+    rng_again = random.Random(3)
+    assert MAKERS[name](seed=rng_again) == first and MAKERS[name](seed=rng_again) == second
+
+
+@maker_names
+def test_seeded_data_ignores_the_global_random_state(name):
+    random.seed(1)
+    a = MAKERS[name](seed=5)
+    random.seed(2)
+    random.random()
+    b = MAKERS[name](seed=5)
+    assert a == b
+
+
+@maker_names
+@pytest.mark.parametrize("seed", [None, 5])
+def test_makers_leave_the_global_random_state_alone(name, seed):
+    random.seed(123)
+    before = random.getstate()
+    MAKERS[name](seed=seed)
+    MAKERS[name](seed=seed, test_size=0.2)
+    assert random.getstate() == before
+
+
+@maker_names
+def test_no_seed_gives_fresh_data_each_call(name):
+    assert MAKERS[name]()[0] != MAKERS[name]()[0]
+
+
+def test_train_test_split_leaves_the_global_random_state_alone():
+    random.seed(123)
+    before = random.getstate()
+    train_test_split(list(range(20)), list(range(20)))
+    train_test_split(list(range(20)), list(range(20)), seed=4)
+    assert random.getstate() == before
+
+
+# ---------------------------------------------------------------------------
+# Shapes, types, label sets and class balance
+# ---------------------------------------------------------------------------
+
+CLASSIFIERS = {
+    # name: (maker taking n_samples and seed, smallest n_samples, number of classes)
+    "make_moons": (lambda n, seed: make_moons(n, seed=seed), 2, 2),
+    "make_circles": (lambda n, seed: make_circles(n, seed=seed), 2, 2),
+    "make_xor": (lambda n, seed: make_xor(n, seed=seed), 4, 2),
+    "make_spiral_3": (lambda n, seed: make_spiral(n, n_classes=3, seed=seed), 3, 3),
+    "make_spiral_5": (lambda n, seed: make_spiral(n, n_classes=5, seed=seed), 5, 5),
+    "make_blobs_4": (lambda n, seed: make_blobs(n, centers=4, seed=seed), 4, 4),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLASSIFIERS))
+@settings(max_examples=30, deadline=None)
+@given(extra=st.integers(0, 300), seed=st.integers(0, 2**32))
+def test_classification_shapes_labels_and_balance(name, extra, seed):
+    make, smallest, k = CLASSIFIERS[name]
+    n = smallest + extra
+    X, y = make(n, seed)
+    assert len(X) == len(y) == n
+    assert all(len(row) == 2 and all(type(v) is float for v in row) for row in X)
+    assert all(type(label) is int for label in y)
+    counts = Counter(y)
+    assert set(counts) == set(range(k))
+    # spread as evenly as possible: class sizes n // k or n // k + 1, the larger ones first
+    assert [counts[c] for c in range(k)] == sorted((counts[c] for c in range(k)), reverse=True)
+    assert max(counts.values()) - min(counts.values()) <= 1
+
+
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (lambda: make_moons(7, seed=0), {0: 4, 1: 3}),
+        (lambda: make_circles(9, seed=0), {0: 5, 1: 4}),
+        (lambda: make_xor(6, seed=0), {0: 3, 1: 3}),
+        (lambda: make_xor(7, seed=0), {0: 4, 1: 3}),
+        (lambda: make_spiral(10, n_classes=3, seed=0), {0: 4, 1: 3, 2: 3}),
+        (lambda: make_spiral(11, n_classes=4, seed=0), {0: 3, 1: 3, 2: 3, 3: 2}),
+        (lambda: make_blobs(8, centers=3, seed=0), {0: 3, 1: 3, 2: 2}),
+    ],
+)
+def test_class_sizes_by_hand(make, expected):
+    _, y = make()
+    assert Counter(y) == expected
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(1, 300), seed=st.integers(0, 2**32))
+def test_sine_shapes_and_types(n, seed):
+    X, y = make_sine(n, seed=seed)
+    assert len(X) == len(y) == n
+    assert all(len(row) == 1 and type(row[0]) is float for row in X)
+    assert all(type(t) is float for t in y)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n_features=st.integers(1, 5),
+    k=st.integers(1, 6),
+    extra=st.integers(0, 50),
+    seed=st.integers(0, 2**32),
+)
+def test_blobs_shapes_for_any_dimension(n_features, k, extra, seed):
+    X, y = make_blobs(k + extra, centers=k, n_features=n_features, seed=seed)
+    assert len(X) == len(y) == k + extra
+    assert all(len(row) == n_features for row in X)
+    assert set(y) == set(range(k))
+
+
+def test_samples_come_in_random_order_not_grouped_by_class():
+    _, y = make_moons(100, seed=0)
+    assert y != sorted(y) and y != sorted(y, reverse=True)
+    assert 0 in y[:20] and 1 in y[:20]
+
+
+# ---------------------------------------------------------------------------
+# Geometry without noise
+# ---------------------------------------------------------------------------
+
+
+def linspace(start, stop, m, endpoint=True):
+    steps = (m - 1 if endpoint else m) or 1
+    return [start + (stop - start) * i / steps for i in range(m)]
+
+
+@pytest.mark.parametrize("n", [2, 3, 10, 101])
+def test_moons_without_noise_lie_on_their_half_circles(n):
+    X, y = make_moons(n, noise=0.0, seed=0)
+    moons = by_label(X, y)
+    upper, lower = moons[0], moons[1]
+    for a, b in upper:  # (cos t, sin t): unit circle about the origin, upper half
+        assert math.hypot(a, b) == pytest.approx(1.0, abs=TOL)
+        assert b >= -TOL
+    for a, b in lower:  # (1 - cos t, 0.5 - sin t): unit circle about (1, 0.5), lower half
+        assert math.hypot(a - 1.0, b - 0.5) == pytest.approx(1.0, abs=TOL)
+        assert b <= 0.5 + TOL
+
+
+@pytest.mark.parametrize("n", [4, 9, 40])
+def test_moons_without_noise_have_t_evenly_spaced_from_0_to_pi(n):
+    X, y = make_moons(n, noise=0.0, seed=1)
+    moons = by_label(X, y)
+    t_upper = sorted(math.atan2(b, a) % (2 * math.pi) for a, b in moons[0])
+    t_lower = sorted(math.atan2(0.5 - b, 1.0 - a) % (2 * math.pi) for a, b in moons[1])
+    for ts in (t_upper, t_lower):
+        ts = [0.0 if t > 6 else t for t in ts]  # t = pi may come back as -0.0 ~ 2 pi
+        ts.sort()
+        assert ts == pytest.approx(linspace(0.0, math.pi, len(ts)), abs=1e-9)
+
+
+def test_moons_endpoints_by_hand():
+    X, y = make_moons(4, noise=0.0, seed=0)
+    points = sorted((round(a, 9), round(b, 9), label) for (a, b), label in zip(X, y))
+    assert points == [(-1.0, 0.0, 0), (0.0, 0.5, 1), (1.0, 0.0, 0), (2.0, 0.5, 1)]
+
+
+@pytest.mark.parametrize("factor", [0.0, 0.3, 0.5, 0.9])
+def test_circles_without_noise_have_radii_1_and_factor(factor):
+    X, y = make_circles(30, noise=0.0, factor=factor, seed=0)
+    for (a, b), label in zip(X, y):
+        expected = 1.0 if label == 0 else factor
+        assert math.hypot(a, b) == pytest.approx(expected, abs=TOL)
+
+
+def test_circles_without_noise_have_evenly_spaced_angles():
+    X, y = make_circles(17, noise=0.0, factor=0.5, seed=0)
+    for label, rows in by_label(X, y).items():
+        angles = sorted(math.atan2(b, a) % (2 * math.pi) for a, b in rows)
+        angles = sorted(0.0 if t > 2 * math.pi - 1e-9 else t for t in angles)
+        assert angles == pytest.approx(linspace(0.0, 2 * math.pi, len(rows), False), abs=1e-9)
+
+
+@pytest.mark.parametrize("n", [4, 5, 6, 7, 50])
+def test_xor_without_noise_puts_every_point_on_a_corner_with_its_xor_label(n):
+    X, y = make_xor(n, noise=0.0, seed=0)
+    assert {(a, b) for a, b in X} == {(1.0, 1.0), (-1.0, -1.0), (1.0, -1.0), (-1.0, 1.0)}
+    for (a, b), label in zip(X, y):
+        assert label == int((a > 0) != (b > 0))
+
+
+def test_xor_with_small_noise_keeps_points_in_their_quadrants():
+    # std 0.1 about corners 1 away from the axes: crossing an axis is a 10-sigma event
+    X, y = make_xor(400, noise=0.1, seed=0)
+    for (a, b), label in zip(X, y):
+        assert label == int((a > 0) != (b > 0))
+
+
+@pytest.mark.parametrize("n, k", [(3, 3), (30, 3), (31, 2), (50, 5)])
+def test_spiral_without_noise_lies_on_its_arms(n, k):
+    X, y = make_spiral(n, n_classes=k, noise=0.0, seed=0)
+    for (a, b), label in zip(X, y):
+        r = math.hypot(a, b)
+        theta = 2 * math.pi * label / k + 4 * r
+        assert a == pytest.approx(r * math.cos(theta), abs=1e-9)
+        assert b == pytest.approx(r * math.sin(theta), abs=1e-9)
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.5])
+def test_spiral_radii_are_evenly_spaced_up_to_1_and_noise_only_turns_points(noise):
+    X, y = make_spiral(20, n_classes=3, noise=noise, seed=0)
+    for rows in by_label(X, y).values():
+        m = len(rows)
+        radii = sorted(math.hypot(a, b) for a, b in rows)
+        assert radii == pytest.approx([(i + 1) / m for i in range(m)], abs=1e-12)
+
+
+def test_blobs_without_spread_sit_on_the_given_centers():
+    centers = [[0, 0], [3.5, -2], [-1, 7]]
+    X, y = make_blobs(12, centers=centers, cluster_std=0.0, seed=0)
+    for row, label in zip(X, y):
+        assert row == [float(c) for c in centers[label]]
+
+
+def test_blobs_drawn_centers_lie_in_the_box_and_each_blob_shares_one():
+    X, y = make_blobs(60, centers=5, cluster_std=0.0, n_features=3, seed=0)
+    for label, rows in by_label(X, y).items():
+        assert all(row == rows[0] for row in rows)
+        assert all(-10.0 <= v <= 10.0 for v in rows[0])
+    assert len({tuple(rows[0]) for rows in by_label(X, y).values()}) == 5
+
+
+def test_blobs_take_their_dimension_from_the_centers():
+    X, _ = make_blobs(5, centers=[[1, 2, 3, 4]], cluster_std=0.0, seed=0)
+    assert X == [[1.0, 2.0, 3.0, 4.0]] * 5
+
+
+@pytest.mark.parametrize("x_range", [(-math.pi, math.pi), (0.0, 1.0), (-10, 25)])
+def test_sine_without_noise_is_exactly_sin_x_on_its_range(x_range):
+    X, y = make_sine(200, noise=0.0, x_range=x_range, seed=0)
+    low, high = x_range
+    for (x,), t in zip(X, y):
+        assert t == math.sin(x)
+        assert low <= x <= high
+    xs = [x for (x,) in X]
+    # uniform on the range: both ends are reached within a tenth of its width
+    assert min(xs) < low + (high - low) / 10 and max(xs) > high - (high - low) / 10
+
+
+# ---------------------------------------------------------------------------
+# Noise has the promised standard deviation
+# ---------------------------------------------------------------------------
+
+
+def test_sine_noise_has_the_given_standard_deviation():
+    X, y = make_sine(4000, noise=0.3, seed=0)
+    residuals = [t - math.sin(x) for (x,), t in zip(X, y)]
+    assert fmean(residuals) == pytest.approx(0.0, abs=0.03)
+    assert pstdev(residuals) == pytest.approx(0.3, rel=0.05)
+
+
+def test_blobs_spread_about_their_centers_with_cluster_std():
+    centers = [[-4.0, 0.0], [4.0, 1.0]]
+    X, y = make_blobs(4000, centers=centers, cluster_std=0.5, seed=0)
+    for label, rows in by_label(X, y).items():
+        for d in range(2):
+            coords = [row[d] for row in rows]
+            assert fmean(coords) == pytest.approx(centers[label][d], abs=0.05)
+            assert pstdev(coords) == pytest.approx(0.5, rel=0.07)
+
+
+def test_moons_noise_moves_points_off_the_curves_by_about_noise():
+    X, y = make_moons(2000, noise=0.05, seed=0)
+    upper = by_label(X, y)[0]
+    # distance from the unit circle ~ the radial part of 2-D noise: std about 0.05
+    offsets = [math.hypot(a, b) - 1.0 for a, b in upper]
+    assert pstdev(offsets) == pytest.approx(0.05, rel=0.15)
+
+
+def test_circles_noise_moves_points_off_the_circles_by_about_noise():
+    X, y = make_circles(2000, noise=0.05, factor=0.5, seed=0)
+    outer = by_label(X, y)[0]
+    offsets = [math.hypot(a, b) - 1.0 for a, b in outer]
+    assert fmean(offsets) == pytest.approx(0.0, abs=0.01)
+    assert pstdev(offsets) == pytest.approx(0.05, rel=0.15)
+
+
+# ---------------------------------------------------------------------------
+# train_test_split and test_size
+# ---------------------------------------------------------------------------
+
+
+def numbered(n):
+    """Rows [i] with labels 10 i: every row is distinct and carries its own label."""
+    return [[i] for i in range(n)], [10 * i for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    "n, test_size, n_test",
+    [
+        (10, 0.25, 3),
+        (10, 0.5, 5),
+        (100, 0.2, 20),
+        (4, 0.25, 1),
+        (2, 0.5, 1),
+        (100, 0.07, 7),  # 0.07 * 100 is 7.000000000000001 in floats: still 7, not 8
+        (1000, 0.001, 1),
+    ],
+)
+def test_split_sizes_round_the_test_split_up(n, test_size, n_test):
+    X, y = numbered(n)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, seed=0)
+    assert (len(X_test), len(y_test)) == (n_test, n_test)
+    assert (len(X_train), len(y_train)) == (n - n_test, n - n_test)
+
+
+def test_split_default_test_size_is_a_quarter():
+    X, y = numbered(20)
+    X_train, X_test, _, _ = train_test_split(X, y, seed=0)
+    assert (len(X_train), len(X_test)) == (15, 5)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    n=st.integers(2, 200),
+    test_size=st.floats(0.01, 0.99),
+    seed=st.integers(0, 2**32),
+)
+def test_split_is_disjoint_covers_everything_and_keeps_pairs(n, test_size, seed):
+    X, y = numbered(n)
+    if math.ceil(test_size * n - 1e-9) >= n:
+        with pytest.raises(ValueError, match="train_test_split"):
+            train_test_split(X, y, test_size=test_size, seed=seed)
+        return
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, seed=seed)
+    assert test_size * n - 1e-9 <= len(X_test) < test_size * n + 1
+    train_ids = {row[0] for row in X_train}
+    test_ids = {row[0] for row in X_test}
+    assert not train_ids & test_ids
+    assert train_ids | test_ids == set(range(n))
+    assert all(label == 10 * row[0] for row, label in zip(X_train + X_test, y_train + y_test))
+
+
+def test_split_and_original_are_the_same_multiset_even_with_repeated_rows():
+    X, y = make_xor(40, noise=0.0, seed=0)  # only four distinct rows
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, seed=1)
+    assert as_multiset(X_train + X_test, y_train + y_test) == as_multiset(X, y)
+
+
+def test_split_is_deterministic_for_a_seed_and_varies_between_seeds():
+    X, y = numbered(30)
+    assert train_test_split(X, y, seed=2) == train_test_split(X, y, seed=2)
+    assert train_test_split(X, y, seed=2) != train_test_split(X, y, seed=3)
+    assert train_test_split(X, y, seed=random.Random(2)) == train_test_split(X, y, seed=2)
+
+
+def test_split_shuffles_by_default():
+    X, y = numbered(30)
+    X_train, X_test, _, _ = train_test_split(X, y, seed=0)
+    assert X_train + X_test != X
+
+
+def test_split_without_shuffle_keeps_order_and_tests_on_the_tail():
+    X, y = numbered(8)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, shuffle=False)
+    assert X_train == X[:6] and X_test == X[6:]
+    assert y_train == y[:6] and y_test == y[6:]
+
+
+def test_split_does_not_change_its_inputs():
+    X, y = numbered(10)
+    X_copy, y_copy = [list(r) for r in X], list(y)
+    train_test_split(X, y, seed=0)
+    assert X == X_copy and y == y_copy
+
+
+def test_split_accepts_tuples_and_returns_lists():
+    parts = train_test_split(((1.0,), (2.0,), (3.0,), (4.0,)), (0, 1, 0, 1), seed=0)
+    assert all(type(part) is list for part in parts)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda **kw: make_moons(40, **kw),
+        lambda **kw: make_circles(40, **kw),
+        lambda **kw: make_xor(40, **kw),
+        lambda **kw: make_spiral(40, **kw),
+        lambda **kw: make_blobs(40, **kw),
+        lambda **kw: make_sine(40, **kw),
+    ],
+)
+def test_makers_with_test_size_return_a_split_of_the_same_data(make):
+    X, y = make(seed=9)
+    X_train, X_test, y_train, y_test = make(seed=9, test_size=0.25)
+    assert (len(X_train), len(X_test), len(y_train), len(y_test)) == (30, 10, 30, 10)
+    assert as_multiset(X_train + X_test, y_train + y_test) == as_multiset(X, y)
+    assert make(seed=9, test_size=0.25) == (X_train, X_test, y_train, y_test)
+
+
+# ---------------------------------------------------------------------------
+# Labels for hinge loss
+# ---------------------------------------------------------------------------
+
+
+def test_to_signed_maps_0_to_minus_1_and_1_to_plus_1():
+    assert to_signed([0, 1, 1, 0]) == [-1, 1, 1, -1]
+    assert to_signed([]) == []
+
+
+def test_to_signed_keeps_the_classes_of_a_dataset():
+    _, y = make_moons(21, seed=0)
+    signed = to_signed(y)
+    assert [s == 1 for s in signed] == [label == 1 for label in y]
+    assert Counter(signed) == {-1: 11, 1: 10}
+
+
+def test_to_signed_does_not_change_its_input():
+    y = [0, 1]
+    to_signed(y)
+    assert y == [0, 1]
+
+
+# ---------------------------------------------------------------------------
+# Bad input: the error names the function, the argument and the value
+# ---------------------------------------------------------------------------
+
+BAD = [
+    # (function, kwargs, exception, argument named, value shown)
+    (make_moons, {"n_samples": 1}, ValueError, "n_samples", "1"),
+    (make_moons, {"n_samples": 0}, ValueError, "n_samples", "0"),
+    (make_moons, {"n_samples": -5}, ValueError, "n_samples", "-5"),
+    (make_moons, {"n_samples": 10.0}, TypeError, "n_samples", "10.0"),
+    (make_moons, {"n_samples": "10"}, TypeError, "n_samples", "'10'"),
+    (make_moons, {"n_samples": True}, TypeError, "n_samples", "True"),
+    (make_moons, {"noise": -0.1}, ValueError, "noise", "-0.1"),
+    (make_moons, {"noise": float("nan")}, ValueError, "noise", "nan"),
+    (make_moons, {"noise": "0.1"}, TypeError, "noise", "'0.1'"),
+    (make_moons, {"test_size": 0}, ValueError, "test_size", "0"),
+    (make_moons, {"test_size": 1}, ValueError, "test_size", "1"),
+    (make_moons, {"test_size": 1.5}, ValueError, "test_size", "1.5"),
+    (make_moons, {"test_size": -0.2}, ValueError, "test_size", "-0.2"),
+    (make_moons, {"test_size": 20}, ValueError, "test_size", "20"),
+    (make_moons, {"test_size": "0.2"}, TypeError, "test_size", "'0.2'"),
+    (make_moons, {"n_samples": 2, "test_size": 0.6}, ValueError, "test_size", "0.6"),
+    (make_moons, {"seed": "abc"}, TypeError, "seed", "'abc'"),
+    (make_moons, {"seed": 1.5}, TypeError, "seed", "1.5"),
+    (make_circles, {"n_samples": 1}, ValueError, "n_samples", "1"),
+    (make_circles, {"noise": -1}, ValueError, "noise", "-1"),
+    (make_circles, {"factor": 1.0}, ValueError, "factor", "1.0"),
+    (make_circles, {"factor": 1.5}, ValueError, "factor", "1.5"),
+    (make_circles, {"factor": -0.1}, ValueError, "factor", "-0.1"),
+    (make_circles, {"test_size": 0.0}, ValueError, "test_size", "0.0"),
+    (make_xor, {"n_samples": 3}, ValueError, "n_samples", "3"),
+    (make_xor, {"n_samples": 4.5}, TypeError, "n_samples", "4.5"),
+    (make_xor, {"noise": -0.5}, ValueError, "noise", "-0.5"),
+    (make_xor, {"test_size": 1.0}, ValueError, "test_size", "1.0"),
+    (make_spiral, {"n_classes": 1}, ValueError, "n_classes", "1"),
+    (make_spiral, {"n_classes": 2.0}, TypeError, "n_classes", "2.0"),
+    (make_spiral, {"n_samples": 2, "n_classes": 3}, ValueError, "n_samples", "2"),
+    (make_spiral, {"n_samples": 0}, ValueError, "n_samples", "0"),
+    (make_spiral, {"noise": -0.2}, ValueError, "noise", "-0.2"),
+    (make_spiral, {"n_samples": 3, "test_size": 0.9}, ValueError, "test_size", "0.9"),
+    (make_blobs, {"centers": 0}, ValueError, "centers", "0"),
+    (make_blobs, {"centers": []}, ValueError, "centers", "[]"),
+    (make_blobs, {"centers": "abc"}, TypeError, "centers", "'abc'"),
+    (make_blobs, {"centers": [[0, 0], [1]]}, ValueError, "centers", "1"),
+    (make_blobs, {"centers": [[0, 0], 5]}, TypeError, "centers", "5"),
+    (make_blobs, {"n_samples": 2, "centers": 3}, ValueError, "n_samples", "2"),
+    (make_blobs, {"n_samples": 1, "centers": [[0], [1]]}, ValueError, "n_samples", "1"),
+    (make_blobs, {"cluster_std": -1.0}, ValueError, "cluster_std", "-1.0"),
+    (make_blobs, {"n_features": 0}, ValueError, "n_features", "0"),
+    (make_blobs, {"centers": [[0, 0]], "n_features": 3}, ValueError, "n_features", "3"),
+    (make_blobs, {"test_size": 2.0}, ValueError, "test_size", "2.0"),
+    (make_sine, {"n_samples": 0}, ValueError, "n_samples", "0"),
+    (make_sine, {"n_samples": None}, TypeError, "n_samples", "None"),
+    (make_sine, {"noise": -0.1}, ValueError, "noise", "-0.1"),
+    (make_sine, {"x_range": (1.0, 1.0)}, ValueError, "x_range", "(1.0, 1.0)"),
+    (make_sine, {"x_range": (2.0, 1.0)}, ValueError, "x_range", "(2.0, 1.0)"),
+    (make_sine, {"x_range": (0.0,)}, TypeError, "x_range", "(0.0,)"),
+    (make_sine, {"n_samples": 1, "test_size": 0.5}, ValueError, "test_size", "0.5"),
+]
+
+
+@pytest.mark.parametrize(
+    "fn, kwargs, exc, arg, shown", BAD, ids=[f"{b[0].__name__}-{b[1]}" for b in BAD]
+)
+def test_bad_input_raises_an_error_naming_function_argument_and_value(
+    fn, kwargs, exc, arg, shown
+):
+    with pytest.raises(exc) as info:
+        fn(**kwargs)
+    message = str(info.value)
+    assert message.startswith(fn.__name__ + ":"), message
+    assert arg in message, message
+    assert shown in message, message
+
+
+SPLIT_BAD = [
+    # (X, y, kwargs, exception, argument named, value shown)
+    ([[1], [2], [3]], [0, 1], {}, ValueError, "len(X)=3", "len(y)=2"),
+    ([[1], [2]], [0, 1, 1], {}, ValueError, "len(X)=2", "len(y)=3"),
+    ([[1], [2], [3], [4]], [0, 1, 0, 1], {"test_size": 0}, ValueError, "test_size", "0"),
+    ([[1], [2], [3], [4]], [0, 1, 0, 1], {"test_size": 1.0}, ValueError, "test_size", "1.0"),
+    ([[1], [2], [3], [4]], [0, 1, 0, 1], {"test_size": -1}, ValueError, "test_size", "-1"),
+    ([[1], [2], [3]], [0, 1, 0], {"test_size": 0.9}, ValueError, "test_size", "0.9"),
+    ([[1]], [0], {}, ValueError, "test_size", "0.25"),
+    ([], [], {}, ValueError, "test_size", "0.25"),
+    ([[1], [2]], [0, 1], {"test_size": None}, TypeError, "test_size", "None"),
+    ([[1], [2]], [0, 1], {"seed": "x"}, TypeError, "seed", "'x'"),
+]
+
+
+@pytest.mark.parametrize("X, y, kwargs, exc, arg, shown", SPLIT_BAD)
+def test_bad_split_raises_an_error_naming_the_problem(X, y, kwargs, exc, arg, shown):
+    with pytest.raises(exc) as info:
+        train_test_split(X, y, **kwargs)
+    message = str(info.value)
+    assert message.startswith("train_test_split:"), message
+    assert arg in message and shown in message, message
+
+
+@pytest.mark.parametrize("labels, shown", [([0, 2], "2"), ([-1, 1], "-1"), ([0.5], "0.5")])
+def test_to_signed_rejects_labels_other_than_0_and_1(labels, shown):
+    with pytest.raises(ValueError, match=r"^to_signed: .*labels") as info:
+        to_signed(labels)
+    assert shown in str(info.value)

@@ -1,0 +1,205 @@
+"""fit, predict, predict_classes, accuracy: the training helpers."""
+
+import pytest
+
+from tinygrad_ann import MLP, Neuron, Value, dot, is_grad_enabled
+from tinygrad_ann.train import accuracy, fit, predict, predict_classes
+
+# Four points, linearly separable by x0 + x1 > 0.
+X4 = [[1.0, 1.0], [2.0, -0.5], [-1.0, -1.0], [0.5, -2.0]]
+Y4 = [1, 1, -1, -1]
+
+
+def _linear(w0, w1, b=0.0):
+    n = Neuron(2, nonlin=False, rng=0)
+    n.w[0].data, n.w[1].data, n.b.data = w0, w1, b
+    return n
+
+
+def test_predict_returns_floats_and_builds_no_graph():
+    seen = []
+
+    def model(x):
+        seen.append(is_grad_enabled())
+        return Value(x[0]) * 2
+
+    assert predict(model, [[1.0], [3.0]]) == [2.0, 6.0]
+    assert seen == [False, False]
+
+
+def test_predict_with_several_outputs_gives_lists():
+    m = MLP(2, [3, 2], rng=0)
+    out = predict(m, [[0.1, 0.2]])
+    assert isinstance(out[0], list) and len(out[0]) == 2
+    assert out[0] == [v.data for v in m([0.1, 0.2])]
+
+
+def test_predict_classes_binary_uses_threshold_and_labels():
+    m = _linear(1.0, 1.0)
+    assert predict_classes(m, X4, labels=(-1, 1)) == [1, 1, -1, -1]
+    assert predict_classes(m, X4) == [1, 1, 0, 0]
+    assert predict_classes(m, X4, threshold=1.8) == [1, 0, 0, 0]
+
+
+def test_predict_classes_multiclass_is_argmax():
+    def model(x):
+        return [Value(v) for v in x]
+
+    assert predict_classes(model, [[0.1, 0.9, 0.3], [5.0, -1.0, 2.0]]) == [1, 0]
+
+
+@pytest.mark.parametrize("labels", [[1, 1, -1, -1], [1, 1, 0, 0]])
+def test_accuracy_with_signed_or_zero_one_labels(labels):
+    assert accuracy(_linear(1.0, 1.0), X4, labels) == 1.0
+    assert accuracy(_linear(-1.0, -1.0), X4, labels) == 0.0
+
+
+def test_accuracy_counts_a_fraction():
+    assert accuracy(_linear(1.0, 0.0), X4, Y4) == 0.75  # [0.5, -2] is misclassified
+
+
+def test_fit_reduces_the_loss_and_reaches_full_accuracy():
+    model = MLP(2, [8, 1], rng=0)
+    h = fit(model, X4, Y4, loss="hinge", lr=0.1, epochs=40, progress=False)
+    assert h["loss"][-1] < h["loss"][0]
+    assert len(h["loss"]) == len(h["accuracy"]) == 40
+    assert accuracy(model, X4, Y4) == 1.0
+
+
+def test_fit_history_accuracy_is_that_of_the_predictions_made_during_the_epoch():
+    model = _linear(1.0, 0.0)  # 3 of 4 right before any update
+    h = fit(model, X4, Y4, loss="hinge", lr=1e-9, epochs=1, progress=False)
+    assert h["accuracy"] == [0.75]
+
+
+def test_fit_loss_is_the_loss_before_the_step():
+    model = _linear(1.0, 0.0)
+    # hinge: mean(relu(1 - y s)); scores 1, 2, -1, 0.5 -> terms 0, 0, 0, 1.5
+    h = fit(model, X4, Y4, loss="hinge", lr=0.1, epochs=1, progress=False)
+    assert h["loss"] == [pytest.approx(1.5 / 4)]
+
+
+def test_fit_l2_adds_l2_times_sum_of_squares():
+    model = _linear(1.0, 0.0, 0.5)
+    h = fit(model, X4, Y4, loss="hinge", lr=1e-12, epochs=1, l2=0.1, progress=False)
+    # scores 1.5, 2.5, -0.5, 1.0 -> terms 0, 0, 0.5, 2.0; l2 term 0.1 * (1 + 0 + 0.25)
+    assert h["loss"] == [pytest.approx(2.5 / 4 + 0.125)]
+
+
+def test_fit_mse_is_regression_without_accuracy():
+    model = MLP(1, [8, 1], activation="tanh", rng=0)
+    X, y = [[-1.0], [0.0], [1.0]], [1.0, 0.0, 1.0]
+    h = fit(model, X, y, loss="mse", lr=0.05, epochs=30, progress=False)
+    assert set(h) == {"loss"}
+    assert h["loss"][-1] < h["loss"][0]
+
+
+def test_fit_cross_entropy_multiclass():
+    X = [[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9], [-1.0, -1.0], [-0.9, -1.1]]
+    y = [0, 0, 1, 1, 2, 2]
+    model = MLP(2, [8, 3], rng=1)
+    h = fit(model, X, y, loss="cross_entropy", lr=0.2, epochs=60, progress=False)
+    assert h["loss"][-1] < h["loss"][0]
+    assert accuracy(model, X, y) == 1.0
+
+
+def test_fit_with_validation_data_records_val_metrics():
+    model = MLP(2, [4, 1], rng=0)
+    h = fit(model, X4, Y4, epochs=3, validation_data=(X4[:2], Y4[:2]), progress=False)
+    assert set(h) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert all(len(v) == 3 for v in h.values())
+
+
+def test_fit_mini_batches_take_several_steps_per_epoch():
+    class CountingSGD:
+        def __init__(self, params):
+            self.params, self.steps, self.lr = params, 0, 0.01
+
+        def zero_grad(self):
+            for p in self.params:
+                p.grad = 0.0
+
+        def step(self):
+            self.steps += 1
+
+    model = MLP(2, [3, 1], rng=0)
+    opt = CountingSGD(model.parameters())
+    fit(model, X4, Y4, optimizer=opt, epochs=2, batch_size=3, progress=False)
+    assert opt.steps == 2 * 2  # batches of 3 and 1, twice
+
+
+def test_fit_is_reproducible_for_a_seed():
+    runs = []
+    for _ in range(2):
+        model = MLP(2, [4, 1], rng=0)
+        runs.append(fit(model, X4, Y4, epochs=5, batch_size=2, seed=3, progress=False))
+    assert runs[0] == runs[1]
+
+
+def test_fit_lr_schedule_function_sets_the_learning_rate_each_epoch():
+    from tinygrad_ann.optim import SGD
+
+    model = MLP(2, [3, 1], rng=0)
+    opt = SGD(model.parameters(), lr=1.0)
+    seen = []
+
+    def schedule(epoch):
+        seen.append(epoch)
+        return 1.0 - 0.1 * epoch
+
+    fit(model, X4, Y4, optimizer=opt, epochs=3, lr_schedule=schedule, progress=False)
+    assert seen == [0, 1, 2]
+    assert opt.lr == pytest.approx(0.8)
+
+
+def test_fit_lr_schedule_object_is_stepped_after_each_epoch():
+    class Schedule:
+        steps = 0
+
+        def step(self):
+            self.steps += 1
+
+    s = Schedule()
+    fit(MLP(2, [3, 1], rng=0), X4, Y4, epochs=4, lr_schedule=s, progress=False)
+    assert s.steps == 4
+
+
+def test_fit_accepts_a_loss_function():
+    calls = []
+
+    def my_loss(outputs, targets):
+        calls.append(len(outputs))
+        return dot([o for o in outputs], [1.0] * len(outputs)) * 0.0
+
+    fit(MLP(2, [3, 1], rng=0), X4, Y4, loss=my_loss, epochs=2, progress=False)
+    assert calls == [4, 4]
+
+
+def test_fit_shows_a_progress_bar(capsys):
+    fit(MLP(2, [3, 1], rng=0), X4, Y4, epochs=2, progress=True)
+    err = capsys.readouterr().err
+    assert "training" in err and "2/2" in err
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"loss": "l1"}, "unknown loss 'l1'"),
+        ({"epochs": -1}, "epochs"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"l2": -0.1}, "l2"),
+    ],
+)
+def test_fit_bad_arguments_raise_value_error(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        fit(MLP(2, [3, 1], rng=0), X4, Y4, progress=False, **kwargs)
+
+
+def test_fit_mismatched_x_and_y_names_both_sizes():
+    with pytest.raises(ValueError, match="4 samples but y has 3"):
+        fit(MLP(2, [3, 1], rng=0), X4, Y4[:3], progress=False)
+
+
+def test_accuracy_on_empty_data_is_an_error():
+    with pytest.raises(ValueError, match="non-empty"):
+        accuracy(_linear(1.0, 1.0), [], [])

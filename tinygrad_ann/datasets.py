@@ -1,0 +1,546 @@
+"""Toy datasets as plain Python lists: moons, circles, XOR, spirals, blobs, a sine.
+
+Every maker returns `(X, y)`: `X` is a list of rows (one list of floats per
+sample, the input to an `MLP`) and `y` a list of labels (ints 0..k-1 for
+classification, floats for the regression `make_sine`). Pass `test_size` and a
+maker returns `(X_train, X_test, y_train, y_test)` instead, split by
+`train_test_split`. Samples come in random order, so any slice of them is a fair
+minibatch.
+
+Randomness: every function draws from its own `random.Random(seed)`, never from
+the global `random` state, so the same seed gives the same data in any program.
+`seed` may also be a `random.Random` to draw from (then successive calls differ,
+reproducibly), or None for fresh, unrepeatable data.
+
+Hinge loss wants labels -1/+1 rather than 0/1: `to_signed(y)` maps them (it is
+the `y*2 - 1` of the micrograd demo).
+
+Only the standard library is used (`random`, `math`): no numpy, no scikit-learn.
+The geometry of `make_moons` and `make_circles` is scikit-learn's.
+
+Example:
+    >>> X, y = make_moons(100, noise=0.1, seed=0)
+    >>> len(X), len(X[0]), sorted(set(y))
+    (100, 2, [0, 1])
+    >>> X_train, X_test, y_train, y_test = make_moons(100, seed=0, test_size=0.2)
+    >>> len(X_train), len(X_test)
+    (80, 20)
+    >>> to_signed([0, 1, 1])
+    [-1, 1, 1]
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from numbers import Real
+from typing import Sequence, TypeVar, Union
+
+__all__ = [
+    "make_moons",
+    "make_circles",
+    "make_xor",
+    "make_spiral",
+    "make_blobs",
+    "make_sine",
+    "train_test_split",
+    "to_signed",
+]
+
+Seed = Union[int, random.Random, None]
+Rows = list[list[float]]
+# A maker's result: (X, y), or (X_train, X_test, y_train, y_test) when test_size is given.
+Dataset = Union[
+    tuple[Rows, list[int]],
+    tuple[Rows, Rows, list[int], list[int]],
+]
+RegressionDataset = Union[
+    tuple[Rows, list[float]],
+    tuple[Rows, Rows, list[float], list[float]],
+]
+
+_T = TypeVar("_T")
+_L = TypeVar("_L")
+
+# ---------------------------------------------------------------------------
+# Checking arguments: every error names the function, the argument and the value.
+# ---------------------------------------------------------------------------
+
+
+def _rng(fn: str, seed: Seed) -> random.Random:
+    """A private random number generator for `seed` (never the global one)."""
+    if isinstance(seed, random.Random):
+        return seed
+    if seed is None:
+        return random.Random()  # seeded from the operating system, not from `random`
+    if isinstance(seed, int) and not isinstance(seed, bool):
+        return random.Random(seed)
+    raise TypeError(
+        f"{fn}: seed must be an int, a random.Random or None, "
+        f"got {type(seed).__name__}: {seed!r}"
+    )
+
+
+def _check_int(fn: str, name: str, value: object, minimum: int, why: str = "") -> int:
+    """`value` if it is an int >= minimum; a TypeError or ValueError otherwise."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{fn}: {name} must be an int, got {type(value).__name__}: {value!r}")
+    if value < minimum:
+        reason = f" ({why})" if why else ""
+        raise ValueError(f"{fn}: {name} must be at least {minimum}{reason}, got {value!r}")
+    return value
+
+
+def _check_real(fn: str, name: str, value: object) -> float:
+    """`value` as a finite float; a TypeError or ValueError otherwise."""
+    if not isinstance(value, Real) or isinstance(value, bool):
+        raise TypeError(
+            f"{fn}: {name} must be a real number, got {type(value).__name__}: {value!r}"
+        )
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{fn}: {name} must be finite, got {value!r}")
+    return value
+
+
+def _check_std(fn: str, name: str, value: object) -> float:
+    """A standard deviation: a finite float >= 0."""
+    std = _check_real(fn, name, value)
+    if std < 0:
+        raise ValueError(
+            f"{fn}: {name} is a standard deviation and cannot be negative, got {value!r}"
+        )
+    return std
+
+
+def _test_count(fn: str, test_size: object, n: int) -> int:
+    """How many of `n` samples go to the test split: ceil(test_size * n), both splits non-empty."""
+    if not isinstance(test_size, Real) or isinstance(test_size, bool):
+        raise TypeError(
+            f"{fn}: test_size must be a fraction between 0 and 1, "
+            f"got {type(test_size).__name__}: {test_size!r}"
+        )
+    if not 0 < test_size < 1:
+        raise ValueError(
+            f"{fn}: test_size must be a fraction strictly between 0 and 1, got {test_size!r}"
+        )
+    # round() first so that 0.3 * 10 = 3.0000000000000004 counts as 3, not 4.
+    n_test = math.ceil(round(float(test_size) * n, 9))
+    if n_test >= n:
+        raise ValueError(
+            f"{fn}: test_size={test_size!r} of {n} samples leaves the training split empty "
+            f"({n_test} test samples); use more samples or a smaller test_size"
+        )
+    return n_test
+
+
+def _class_sizes(n: int, k: int) -> list[int]:
+    """n samples spread over k classes as evenly as possible: the first n % k get one more."""
+    return [n // k + (1 if c < n % k else 0) for c in range(k)]
+
+
+def _linspace(start: float, stop: float, m: int, endpoint: bool = True) -> list[float]:
+    """m evenly spaced numbers from start to stop (stop included if endpoint)."""
+    steps = (m - 1 if endpoint else m) or 1
+    # i / steps first, so the last point is exactly `stop` (1.0 * stop == stop).
+    return [start + (stop - start) * (i / steps) for i in range(m)]
+
+
+def _shuffled(rng: random.Random, X: list[_T], y: list[_L]) -> tuple[list[_T], list[_L]]:
+    """X and y in the same random order."""
+    order = list(range(len(X)))
+    rng.shuffle(order)
+    return [X[i] for i in order], [y[i] for i in order]
+
+
+def _split(
+    fn: str,
+    X: Sequence[_T],
+    y: Sequence[_L],
+    test_size: object,
+    rng: random.Random | None,
+) -> tuple[list[_T], list[_T], list[_L], list[_L]]:
+    """The body of `train_test_split`, with errors naming `fn` (rng None: no shuffling)."""
+    X, y = list(X), list(y)
+    if len(X) != len(y):
+        raise ValueError(
+            f"{fn}: X and y must have the same length (one label per row), "
+            f"got len(X)={len(X)} and len(y)={len(y)}"
+        )
+    n_test = _test_count(fn, test_size, len(X))
+    if rng is not None:
+        X, y = _shuffled(rng, X, y)
+    n_train = len(X) - n_test
+    return X[:n_train], X[n_train:], y[:n_train], y[n_train:]
+
+
+def _finish(
+    fn: str, rng: random.Random, X: list, y: list, test_size: float | None
+) -> tuple:
+    """A maker's last step: shuffle, then split if test_size is given."""
+    X, y = _shuffled(rng, X, y)
+    if test_size is None:
+        return X, y
+    return _split(fn, X, y, test_size, rng)
+
+
+# ---------------------------------------------------------------------------
+# Splitting and labels
+# ---------------------------------------------------------------------------
+
+
+def train_test_split(
+    X: Sequence[_T],
+    y: Sequence[_L],
+    test_size: float = 0.25,
+    seed: Seed = None,
+    shuffle: bool = True,
+) -> tuple[list[_T], list[_T], list[_L], list[_L]]:
+    """Split rows and labels into `(X_train, X_test, y_train, y_test)` (scikit-learn's order).
+
+    The test split gets ceil(test_size * n) samples (0.07 of 100 is 7: float
+    round-off such as 7.000000000000001 is ignored), the training split the
+    rest; both must be non-empty. With `shuffle=True` the samples are put in a
+    random order (drawn from `seed`) first; with `shuffle=False` the test split
+    is the last samples. Rows and labels stay paired; the rows themselves are
+    not copied.
+
+    Example:
+        >>> X = [[0.0], [1.0], [2.0], [3.0]]
+        >>> train_test_split(X, [0, 1, 0, 1], test_size=0.25, shuffle=False)
+        ([[0.0], [1.0], [2.0]], [[3.0]], [0, 1, 0], [1])
+        >>> X_train, X_test, y_train, y_test = train_test_split(X, [0, 1, 0, 1], seed=0)
+        >>> len(X_train), len(X_test)
+        (3, 1)
+    """
+    fn = "train_test_split"
+    rng = _rng(fn, seed) if shuffle else None
+    return _split(fn, X, y, test_size, rng)
+
+
+def to_signed(y: Sequence[int]) -> list[int]:
+    """Labels 0/1 as -1/+1, for hinge loss max(0, 1 - y * score): 0 -> -1, 1 -> +1.
+
+    This is `y*2 - 1` from the micrograd demo. Apply it to `y` (or to `y_train`
+    and `y_test`) after making the data; any label other than 0 or 1 is an error.
+
+    Example:
+        >>> X, y = make_moons(4, noise=0.0, seed=0)
+        >>> sorted(to_signed(y))
+        [-1, -1, 1, 1]
+    """
+    signed = []
+    for i, label in enumerate(y):
+        if label == 0:
+            signed.append(-1)
+        elif label == 1:
+            signed.append(1)
+        else:
+            raise ValueError(
+                f"to_signed: labels must be 0 or 1, got {label!r} at index {i}; "
+                f"-1/+1 labels are for two classes"
+            )
+    return signed
+
+
+# ---------------------------------------------------------------------------
+# Classification: labels are ints 0..k-1
+# ---------------------------------------------------------------------------
+
+
+def make_moons(
+    n_samples: int = 100,
+    noise: float = 0.1,
+    seed: Seed = None,
+    test_size: float | None = None,
+) -> Dataset:
+    """Two interleaving half circles: label 0 on the upper moon, 1 on the lower.
+
+    Moon 0 is (cos t, sin t), moon 1 is (1 - cos t, 0.5 - sin t), with t evenly
+    spaced on [0, pi] along each moon; Gaussian noise of standard deviation
+    `noise` is added to both coordinates. Moon 0 gets ceil(n_samples / 2)
+    points, moon 1 the rest. Returns `(X, y)`, or with `test_size` the
+    4-tuple of `train_test_split`.
+
+    Example:
+        >>> X, y = make_moons(4, noise=0.0, seed=0)
+        >>> sorted((round(a, 6) + 0.0, round(b, 6) + 0.0, c) for (a, b), c in zip(X, y))
+        [(-1.0, 0.0, 0), (0.0, 0.5, 1), (1.0, 0.0, 0), (2.0, 0.5, 1)]
+    """
+    fn = "make_moons"
+    _check_int(fn, "n_samples", n_samples, 2, "one point per moon")
+    noise = _check_std(fn, "noise", noise)
+    if test_size is not None:
+        _test_count(fn, test_size, n_samples)
+    rng = _rng(fn, seed)
+
+    X: Rows = []
+    y: list[int] = []
+    n_upper, n_lower = _class_sizes(n_samples, 2)
+    for t in _linspace(0.0, math.pi, n_upper):
+        X.append([math.cos(t) + rng.gauss(0.0, noise), math.sin(t) + rng.gauss(0.0, noise)])
+        y.append(0)
+    for t in _linspace(0.0, math.pi, n_lower):
+        X.append(
+            [1.0 - math.cos(t) + rng.gauss(0.0, noise), 0.5 - math.sin(t) + rng.gauss(0.0, noise)]
+        )
+        y.append(1)
+    return _finish(fn, rng, X, y, test_size)
+
+
+def make_circles(
+    n_samples: int = 100,
+    noise: float = 0.05,
+    factor: float = 0.5,
+    seed: Seed = None,
+    test_size: float | None = None,
+) -> Dataset:
+    """A circle inside a circle: label 0 on the outer (radius 1), 1 on the inner (radius factor).
+
+    Points on each circle are (r cos t, r sin t) with t evenly spaced on
+    [0, 2 pi), plus Gaussian noise of standard deviation `noise` on both
+    coordinates. The outer circle gets ceil(n_samples / 2) points, the inner
+    the rest; 0 <= factor < 1. Returns `(X, y)`, or with `test_size` the
+    4-tuple of `train_test_split`.
+
+    Example:
+        >>> X, y = make_circles(8, noise=0.0, factor=0.5, seed=0)
+        >>> sorted({(round(math.hypot(a, b), 6), c) for (a, b), c in zip(X, y)})
+        [(0.5, 1), (1.0, 0)]
+    """
+    fn = "make_circles"
+    _check_int(fn, "n_samples", n_samples, 2, "one point per circle")
+    noise = _check_std(fn, "noise", noise)
+    factor_ = _check_real(fn, "factor", factor)
+    if not 0 <= factor_ < 1:
+        raise ValueError(
+            f"{fn}: factor is the inner circle's radius (the outer's is 1) and must be "
+            f"in [0, 1), got {factor!r}"
+        )
+    if test_size is not None:
+        _test_count(fn, test_size, n_samples)
+    rng = _rng(fn, seed)
+
+    X: Rows = []
+    y: list[int] = []
+    for label, (radius, m) in enumerate(zip((1.0, factor_), _class_sizes(n_samples, 2))):
+        for t in _linspace(0.0, 2 * math.pi, m, endpoint=False):
+            X.append(
+                [
+                    radius * math.cos(t) + rng.gauss(0.0, noise),
+                    radius * math.sin(t) + rng.gauss(0.0, noise),
+                ]
+            )
+            y.append(label)
+    return _finish(fn, rng, X, y, test_size)
+
+
+# The XOR clusters in the order that shares out leftover samples: the labels
+# alternate, so the two classes never differ in size by more than one.
+_XOR_CLUSTERS = (((-1.0, -1.0), 0), ((-1.0, 1.0), 1), ((1.0, 1.0), 0), ((1.0, -1.0), 1))
+
+
+def make_xor(
+    n_samples: int = 100,
+    noise: float = 0.2,
+    seed: Seed = None,
+    test_size: float | None = None,
+) -> Dataset:
+    """Four Gaussian clusters at (+-1, +-1), labelled by XOR: 1 where the signs of x and y differ.
+
+    Clusters (1, 1) and (-1, -1) are label 0, (-1, 1) and (1, -1) label 1: no
+    straight line separates the classes, so a single neuron cannot learn it.
+    `noise` is each cluster's standard deviation (large noise makes the
+    clusters overlap; a point keeps its cluster's label). The n_samples >= 4
+    points are spread over the clusters as evenly as possible, so the classes
+    differ in size by at most one. Returns `(X, y)`, or with `test_size` the
+    4-tuple of `train_test_split`.
+
+    Example:
+        >>> X, y = make_xor(4, noise=0.0, seed=0)
+        >>> sorted((a, b, c) for (a, b), c in zip(X, y))
+        [(-1.0, -1.0, 0), (-1.0, 1.0, 1), (1.0, -1.0, 1), (1.0, 1.0, 0)]
+    """
+    fn = "make_xor"
+    _check_int(fn, "n_samples", n_samples, 4, "one point per cluster")
+    noise = _check_std(fn, "noise", noise)
+    if test_size is not None:
+        _test_count(fn, test_size, n_samples)
+    rng = _rng(fn, seed)
+
+    X: Rows = []
+    y: list[int] = []
+    for ((cx, cy), label), m in zip(_XOR_CLUSTERS, _class_sizes(n_samples, 4)):
+        for _ in range(m):
+            X.append([cx + rng.gauss(0.0, noise), cy + rng.gauss(0.0, noise)])
+            y.append(label)
+    return _finish(fn, rng, X, y, test_size)
+
+
+def make_spiral(
+    n_samples: int = 100,
+    n_classes: int = 3,
+    noise: float = 0.2,
+    seed: Seed = None,
+    test_size: float | None = None,
+) -> Dataset:
+    """k interleaved spiral arms, one per class, labels 0..k-1 (the CS231n spiral).
+
+    Arm k has m points; point i of it is at radius r = (i + 1) / m and angle
+    theta = 2 pi k / n_classes + 4 r + noise, i.e. (r cos theta, r sin theta):
+    each arm winds 4 radians outwards from the centre to radius 1, and the arms
+    are rotated evenly around it. `noise` is the standard deviation of Gaussian
+    noise added to the angle (radians). The n_samples points are spread over
+    the classes as evenly as possible: each gets n_samples // n_classes, and the
+    first n_samples % n_classes classes one more. Returns `(X, y)`, or with
+    `test_size` the 4-tuple of `train_test_split`.
+
+    Example:
+        >>> X, y = make_spiral(10, n_classes=3, seed=0)
+        >>> [y.count(k) for k in range(3)]
+        [4, 3, 3]
+        >>> round(max(math.hypot(a, b) for a, b in X), 9)     # the outermost point of each arm
+        1.0
+    """
+    fn = "make_spiral"
+    _check_int(fn, "n_classes", n_classes, 2, "a classification needs two classes")
+    _check_int(fn, "n_samples", n_samples, n_classes, f"one point per class, n_classes={n_classes}")
+    noise = _check_std(fn, "noise", noise)
+    if test_size is not None:
+        _test_count(fn, test_size, n_samples)
+    rng = _rng(fn, seed)
+
+    X: Rows = []
+    y: list[int] = []
+    for label, m in enumerate(_class_sizes(n_samples, n_classes)):
+        for i in range(m):
+            r = (i + 1) / m
+            theta = 2 * math.pi * label / n_classes + 4 * r + rng.gauss(0.0, noise)
+            X.append([r * math.cos(theta), r * math.sin(theta)])
+            y.append(label)
+    return _finish(fn, rng, X, y, test_size)
+
+
+def make_blobs(
+    n_samples: int = 100,
+    centers: int | Sequence[Sequence[float]] = 3,
+    cluster_std: float = 1.0,
+    n_features: int | None = None,
+    seed: Seed = None,
+    test_size: float | None = None,
+) -> Dataset:
+    """Gaussian blobs: label k for the points around centre k.
+
+    `centers` is a list of points, or a number of centres to draw uniformly from
+    the box [-10, 10]^n_features (n_features defaults to 2, or to the length of
+    the given points). Every coordinate gets Gaussian noise of standard
+    deviation `cluster_std`. The n_samples points are spread over the blobs as
+    evenly as possible: each gets n_samples // k, and the first n_samples % k
+    one more. Returns `(X, y)`, or with `test_size` the 4-tuple of
+    `train_test_split`.
+
+    Example:
+        >>> X, y = make_blobs(6, centers=[[0, 0], [5, 5]], cluster_std=0.0, seed=0)
+        >>> sorted((a, b, c) for (a, b), c in zip(X, y))
+        [(0.0, 0.0, 0), (0.0, 0.0, 0), (0.0, 0.0, 0), (5.0, 5.0, 1), (5.0, 5.0, 1), (5.0, 5.0, 1)]
+        >>> X, y = make_blobs(10, centers=4, n_features=3, seed=0)
+        >>> len(X[0]), sorted(set(y))
+        (3, [0, 1, 2, 3])
+    """
+    fn = "make_blobs"
+    if n_features is not None:
+        _check_int(fn, "n_features", n_features, 1)
+    points: list[list[float]] | None = None
+    if isinstance(centers, int) and not isinstance(centers, bool):
+        k = _check_int(fn, "centers", centers, 1, "the number of blobs")
+    elif isinstance(centers, Sequence) and not isinstance(centers, str):
+        if len(centers) == 0:
+            raise ValueError(f"{fn}: centers must hold at least one point, got {centers!r}")
+        points = []
+        for j, c in enumerate(centers):
+            if not isinstance(c, Sequence) or isinstance(c, str) or len(c) == 0:
+                raise TypeError(
+                    f"{fn}: each of centers must be a point (a list of numbers), "
+                    f"got centers[{j}] = {c!r}"
+                )
+            points.append([_check_real(fn, f"centers[{j}][{d}]", v) for d, v in enumerate(c)])
+        dim = len(points[0])
+        for j, p in enumerate(points):
+            if len(p) != dim:
+                raise ValueError(
+                    f"{fn}: all centers must have the same number of coordinates, "
+                    f"got {dim} for centers[0] and {len(p)} for centers[{j}]"
+                )
+        if n_features is not None and n_features != dim:
+            raise ValueError(
+                f"{fn}: n_features={n_features!r} but the centers have {dim} coordinates"
+            )
+        k = len(points)
+    else:
+        raise TypeError(
+            f"{fn}: centers must be an int (how many) or a list of points, "
+            f"got {type(centers).__name__}: {centers!r}"
+        )
+    _check_int(fn, "n_samples", n_samples, k, f"one point per blob, {k} blobs")
+    std = _check_std(fn, "cluster_std", cluster_std)
+    if test_size is not None:
+        _test_count(fn, test_size, n_samples)
+    rng = _rng(fn, seed)
+
+    if points is None:
+        dim = 2 if n_features is None else n_features
+        points = [[rng.uniform(-10.0, 10.0) for _ in range(dim)] for _ in range(k)]
+    X: Rows = []
+    y: list[int] = []
+    for label, (center, m) in enumerate(zip(points, _class_sizes(n_samples, k))):
+        for _ in range(m):
+            X.append([c + rng.gauss(0.0, std) for c in center])
+            y.append(label)
+    return _finish(fn, rng, X, y, test_size)
+
+
+# ---------------------------------------------------------------------------
+# Regression: targets are floats
+# ---------------------------------------------------------------------------
+
+
+def make_sine(
+    n_samples: int = 100,
+    noise: float = 0.1,
+    x_range: tuple[float, float] = (-math.pi, math.pi),
+    seed: Seed = None,
+    test_size: float | None = None,
+) -> RegressionDataset:
+    """1-D regression: x uniform on x_range, target y = sin(x) + Gaussian noise.
+
+    `X` is a list of one-element rows [x] (the input to an `MLP(1, ...)`), `y`
+    a list of floats; `noise` is the standard deviation of the noise on y.
+    Returns `(X, y)`, or with `test_size` the 4-tuple of `train_test_split`.
+
+    Example:
+        >>> X, y = make_sine(5, noise=0.0, seed=0)
+        >>> len(X), len(X[0])
+        (5, 1)
+        >>> all(t == math.sin(x) for (x,), t in zip(X, y))
+        True
+    """
+    fn = "make_sine"
+    _check_int(fn, "n_samples", n_samples, 1)
+    noise = _check_std(fn, "noise", noise)
+    if not isinstance(x_range, Sequence) or len(x_range) != 2:
+        raise TypeError(f"{fn}: x_range must be a pair (low, high), got {x_range!r}")
+    low = _check_real(fn, "x_range[0]", x_range[0])
+    high = _check_real(fn, "x_range[1]", x_range[1])
+    if not low < high:
+        raise ValueError(f"{fn}: x_range must have low < high, got {x_range!r}")
+    if test_size is not None:
+        _test_count(fn, test_size, n_samples)
+    rng = _rng(fn, seed)
+
+    X: Rows = []
+    y: list[float] = []
+    for _ in range(n_samples):
+        x = rng.uniform(low, high)
+        X.append([x])
+        y.append(math.sin(x) + rng.gauss(0.0, noise))
+    return _finish(fn, rng, X, y, test_size)

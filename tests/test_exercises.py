@@ -121,6 +121,13 @@ def test_empty_answers_say_not_done_yet(name, answer):
     assert check(name, answer).message.startswith(f"⏳ {name}: not done yet")
 
 
+def test_answers_given_as_functions_are_called():
+    assert check("chain_rule", lambda: SOLUTIONS["chain_rule"]).passed
+    assert check("chain_rule", blank).message.startswith("⏳ chain_rule: not done yet")
+    assert check("train_moons", blank).message.startswith("⏳ train_moons: not done yet")
+    assert "return model" in check("train_moons", lambda: None).message
+
+
 def test_custom_op_whose_forward_is_blank_says_not_done_yet():
     op = custom_op("blank_op_test", blank, lambda x, y: 1.0)
     assert check("custom_op", op).message.startswith("⏳ custom_op: not done yet")

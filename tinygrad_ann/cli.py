@@ -32,17 +32,21 @@ def demo(steps: int = 100, seed: int = 1337, out: str | None = None, progress: b
     """
     from .datasets import make_moons, to_signed
     from .nn import MLP
+    from .optim import SGD, LinearLR
     from .train import accuracy, fit
 
     X, y01 = make_moons(n_samples=100, noise=0.1, seed=seed)
     y = to_signed(y01)  # hinge loss wants labels -1 and +1
     model = MLP(2, [16, 16, 1], rng=random.Random(seed))
+    optimizer = SGD(model.parameters(), lr=1.0)
+    schedule = LinearLR(optimizer, total_steps=steps, end_factor=0.1)  # lr 1.0 - 0.9 k/steps
     start = time.perf_counter()
     history = fit(
         model, X, y,
         loss="hinge",
         l2=1e-4,
-        lr_schedule=lambda k: 1.0 - 0.9 * k / steps,  # 1.0 down to 0.1
+        optimizer=optimizer,
+        lr_schedule=schedule,
         epochs=steps,
         batch_size=None,  # full batch: one step per epoch
         progress=progress,

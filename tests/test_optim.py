@@ -1,0 +1,707 @@
+"""Tests for tinygrad_ann.optim: each update rule by hand, against a plain
+reference written from the math, against torch.optim when torch is installed;
+the schedules; and every kind of bad argument."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tinygrad_ann.engine import Value
+from tinygrad_ann.optim import (
+    SGD,
+    Adam,
+    LambdaLR,
+    LinearLR,
+    Optimizer,
+    RMSprop,
+    StepLR,
+    linear_decay,
+    step_decay,
+)
+
+OPTIMIZERS = [SGD, Adam, RMSprop]
+
+
+@pytest.fixture
+def torch():
+    """torch, or skip the test when it is not installed (it is not a dependency)."""
+    return pytest.importorskip("torch")
+
+
+def close(a: float, b: float, tol: float = 1e-12) -> bool:
+    return math.isclose(a, b, rel_tol=tol, abs_tol=tol)
+
+
+def all_close(xs: list[float], ys: list[float], tol: float = 1e-12) -> bool:
+    return len(xs) == len(ys) and all(close(x, y, tol) for x, y in zip(xs, ys))
+
+
+def one_param_step(opt_cls, p0: float, grads: list[float], **kwargs) -> list[float]:
+    """The param's value after each step, with the given gradient at each step."""
+    p = Value(p0)
+    opt = opt_cls([p], **kwargs)
+    history = []
+    for g in grads:
+        p.grad = g
+        opt.step()
+        history.append(p.data)
+    return history
+
+
+# Five steps of gradients for six parameters, including zeros and sign changes.
+RNG = random.Random(0)
+START = [RNG.uniform(-2, 2) for _ in range(6)]
+GRADS = [[RNG.uniform(-3, 3) for _ in range(6)] for _ in range(5)]
+GRADS[0][2] = 0.0
+GRADS[3][4] = 0.0
+
+
+def run_ours(opt_cls, start, grads_per_step, **kwargs) -> list[list[float]]:
+    """Our optimizer's params after each step, given the gradients of each step."""
+    ps = [Value(x) for x in start]
+    opt = opt_cls(ps, **kwargs)
+    history = []
+    for gs in grads_per_step:
+        opt.zero_grad()
+        for p, g in zip(ps, gs):
+            p.grad = g
+        opt.step()
+        history.append([p.data for p in ps])
+    return history
+
+
+def run_torch(torch, name, start, grads_per_step, **kwargs) -> list[list[float]]:
+    """torch.optim's params after each step, given the same gradients."""
+    t = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    opt = getattr(torch.optim, name)([t], **kwargs)
+    history = []
+    for gs in grads_per_step:
+        t.grad = torch.tensor(gs, dtype=torch.float64)
+        opt.step()
+        history.append(t.detach().tolist())
+    return history
+
+
+def assert_same_history(ours, expected):
+    for step, (a, b) in enumerate(zip(ours, expected), start=1):
+        assert all_close(a, b), f"after step {step}: ours {a}, expected {b}"
+    assert len(ours) == len(expected)
+
+
+# ---------------------------------------------------------------------------
+# Reference rules, written out from the math independently of the library.
+# ---------------------------------------------------------------------------
+
+
+def reference_sgd(start, grads_per_step, lr, momentum=0.0, weight_decay=0.0, nesterov=False):
+    ps, velocity, history = list(start), None, []
+    for gs in grads_per_step:
+        d = [g + weight_decay * p for g, p in zip(gs, ps)]
+        if momentum:
+            if velocity is None:
+                velocity = list(d)
+            else:
+                velocity = [momentum * v + di for v, di in zip(velocity, d)]
+            d = [di + momentum * v for di, v in zip(d, velocity)] if nesterov else velocity
+        ps = [p - lr * di for p, di in zip(ps, d)]
+        history.append(ps)
+    return history
+
+
+def reference_adam(start, grads_per_step, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    # Kingma & Ba's "more efficient" ordering: fold both bias corrections into
+    # the step size and scale eps to match, lr * m_hat / (sqrt(v_hat) + eps).
+    b1, b2 = betas
+    ps, history = list(start), []
+    m, v = [0.0] * len(ps), [0.0] * len(ps)
+    for t, gs in enumerate(grads_per_step, start=1):
+        gs = [g + weight_decay * p for g, p in zip(gs, ps)]
+        m = [b1 * mi + (1 - b1) * g for mi, g in zip(m, gs)]
+        v = [b2 * vi + (1 - b2) * g**2 for vi, g in zip(v, gs)]
+        c2 = math.sqrt(1 - b2**t)
+        step_size = lr * c2 / (1 - b1**t)
+        ps = [p - step_size * mi / (math.sqrt(vi) + eps * c2) for p, mi, vi in zip(ps, m, v)]
+        history.append(ps)
+    return history
+
+
+def reference_rmsprop(
+    start, grads_per_step, lr=1e-2, alpha=0.99, eps=1e-8, momentum=0.0, weight_decay=0.0
+):
+    ps, history = list(start), []
+    v, buf = [0.0] * len(ps), [0.0] * len(ps)
+    for gs in grads_per_step:
+        gs = [g + weight_decay * p for g, p in zip(gs, ps)]
+        v = [alpha * vi + (1 - alpha) * g**2 for vi, g in zip(v, gs)]
+        scaled = [g / (math.sqrt(vi) + eps) for g, vi in zip(gs, v)]
+        if momentum:
+            buf = [momentum * b + u for b, u in zip(buf, scaled)]
+            ps = [p - lr * b for p, b in zip(ps, buf)]
+        else:
+            ps = [p - lr * u for p, u in zip(ps, scaled)]
+        history.append(ps)
+    return history
+
+
+SGD_CONFIGS = [
+    dict(lr=0.1),
+    dict(lr=0.1, momentum=0.9),
+    dict(lr=0.05, momentum=0.9, nesterov=True),
+    dict(lr=0.1, momentum=0.5, weight_decay=0.01),
+    dict(lr=0.1, weight_decay=0.1),
+    dict(lr=0.02, momentum=0.8, weight_decay=0.05, nesterov=True),
+]
+ADAM_CONFIGS = [
+    dict(),
+    dict(lr=0.01, betas=(0.8, 0.99)),
+    dict(lr=0.1, weight_decay=0.1),
+    dict(lr=0.01, eps=1e-3),
+]
+RMSPROP_CONFIGS = [
+    dict(),
+    dict(lr=0.001, alpha=0.9),
+    dict(lr=0.01, momentum=0.9),
+    dict(lr=0.01, weight_decay=0.1, momentum=0.5, eps=1e-4),
+]
+ALL_CONFIGS = (
+    [(SGD, reference_sgd, c) for c in SGD_CONFIGS]
+    + [(Adam, reference_adam, c) for c in ADAM_CONFIGS]
+    + [(RMSprop, reference_rmsprop, c) for c in RMSPROP_CONFIGS]
+)
+CONFIG_IDS = [f"{cls.__name__}-{config}" for cls, _, config in ALL_CONFIGS]
+
+
+# ---------------------------------------------------------------------------
+# SGD by hand
+# ---------------------------------------------------------------------------
+
+
+def test_sgd_moves_a_param_against_its_gradient_by_lr():
+    assert one_param_step(SGD, 1.0, [2.0], lr=0.1) == [0.8]  # 1 - 0.1 * 2
+
+
+def test_sgd_momentum_buffer_starts_at_the_first_gradient():
+    # b = 1: p = 1 - 0.1;  then b = 0.9 * 1 + 1 = 1.9: p = 0.9 - 0.19
+    assert all_close(one_param_step(SGD, 1.0, [1.0, 1.0], lr=0.1, momentum=0.9), [0.9, 0.71])
+
+
+def test_sgd_nesterov_steps_by_gradient_plus_momentum_times_buffer():
+    # b = 1, g + 0.9 b = 1.9: p = 0.81;  b = 1.9, g + 0.9 b = 2.71: p = 0.81 - 0.271
+    history = one_param_step(SGD, 1.0, [1.0, 1.0], lr=0.1, momentum=0.9, nesterov=True)
+    assert all_close(history, [0.81, 0.539])
+
+
+def test_sgd_weight_decay_adds_weight_decay_times_param_to_the_gradient():
+    assert one_param_step(SGD, 2.0, [0.0], lr=0.5, weight_decay=0.1) == [1.9]  # 2 - 0.5 * 0.2
+
+
+@given(
+    st.floats(min_value=-1e6, max_value=1e6),
+    st.floats(min_value=-1e6, max_value=1e6),
+    st.floats(min_value=1e-6, max_value=10.0),
+)
+def test_sgd_without_momentum_is_exactly_p_minus_lr_times_g(p, g, lr):
+    assert one_param_step(SGD, p, [g], lr=lr) == [p - lr * g]
+
+
+# ---------------------------------------------------------------------------
+# Adam by hand
+# ---------------------------------------------------------------------------
+
+
+def test_adam_first_step_is_lr_times_g_over_abs_g_plus_eps():
+    # m_hat = g and v_hat = g^2 after bias correction
+    assert one_param_step(Adam, 1.0, [50.0], lr=0.1) == [1.0 - 0.1 * 50.0 / (50.0 + 1e-8)]
+
+
+def test_adam_zero_gradient_on_the_first_step_leaves_the_param():
+    assert one_param_step(Adam, 1.0, [0.0], lr=0.1) == [1.0]
+
+
+def test_adam_second_step_uses_bias_corrected_averages():
+    # m = 0.1, then 0.09 + 0.3 = 0.39;  v = 0.001, then 0.000999 + 0.009 = 0.009999
+    m_hat = 0.39 / (1 - 0.9**2)
+    v_hat = 0.009999 / (1 - 0.999**2)
+    first = 1.0 - 0.1 * 1.0 / (1.0 + 1e-8)
+    history = one_param_step(Adam, 1.0, [1.0, 3.0], lr=0.1)
+    assert all_close(history, [first, first - 0.1 * m_hat / (math.sqrt(v_hat) + 1e-8)])
+
+
+def test_adam_weight_decay_is_added_to_the_gradient_not_decoupled():
+    # L2: g = 0 + 0.1 * 2 = 0.2, so the first step is ~lr = 0.1 (AdamW would move 0.02)
+    history = one_param_step(Adam, 2.0, [0.0], lr=0.1, weight_decay=0.1)
+    assert close(history[0], 2.0 - 0.1 * 0.2 / (0.2 + 1e-8))
+
+
+@given(st.lists(st.floats(min_value=-1e6, max_value=1e6), min_size=1, max_size=5))
+def test_adam_first_step_moves_each_param_by_at_most_lr(gs):
+    ps = [Value(0.0) for _ in gs]
+    opt = Adam(ps, lr=0.01)
+    for p, g in zip(ps, gs):
+        p.grad = g
+    opt.step()
+    assert all(abs(p.data) <= 0.01 for p in ps)
+
+
+# ---------------------------------------------------------------------------
+# RMSprop by hand
+# ---------------------------------------------------------------------------
+
+
+def test_rmsprop_first_step_divides_by_root_mean_square():
+    # v = 0.01 * 3^2 = 0.09, sqrt(v) = 0.3
+    assert all_close(
+        one_param_step(RMSprop, 1.0, [3.0], lr=0.01), [1.0 - 0.01 * 3.0 / (0.3 + 1e-8)]
+    )
+
+
+def test_rmsprop_momentum_buffer_starts_at_zero():
+    without = one_param_step(RMSprop, 1.0, [3.0], lr=0.01)
+    with_momentum = one_param_step(RMSprop, 1.0, [3.0], lr=0.01, momentum=0.9)
+    assert with_momentum == without
+
+
+def test_rmsprop_momentum_accumulates_the_scaled_gradients():
+    u1 = 3.0 / (math.sqrt(0.09) + 1e-8)
+    u2 = 3.0 / (math.sqrt(0.99 * 0.09 + 0.01 * 9.0) + 1e-8)
+    history = one_param_step(RMSprop, 1.0, [3.0, 3.0], lr=0.01, momentum=0.9)
+    assert all_close(history, [1.0 - 0.01 * u1, 1.0 - 0.01 * u1 - 0.01 * (0.9 * u1 + u2)])
+
+
+# ---------------------------------------------------------------------------
+# Every rule over five steps: against the reference, and against torch.optim.
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("opt_cls, reference, config", ALL_CONFIGS, ids=CONFIG_IDS)
+def test_optimizer_matches_the_reference_rule_over_five_steps(opt_cls, reference, config):
+    assert_same_history(
+        run_ours(opt_cls, START, GRADS, **config), reference(START, GRADS, **config)
+    )
+
+
+@pytest.mark.parametrize("opt_cls, reference, config", ALL_CONFIGS, ids=CONFIG_IDS)
+def test_optimizer_matches_torch_optim_over_five_steps(torch, opt_cls, reference, config):
+    expected = run_torch(torch, opt_cls.__name__, START, GRADS, **config)
+    assert_same_history(run_ours(opt_cls, START, GRADS, **config), expected)
+
+
+@pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
+def test_optimizer_makes_a_quadratic_loss_small(opt_cls):
+    w = [Value(0.0), Value(5.0)]
+    opt = opt_cls(w, lr=0.05)
+    for _ in range(500):
+        loss = (w[0] - 3) ** 2 + (w[1] + 1) ** 2
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert loss.data < 1e-3
+
+
+# ---------------------------------------------------------------------------
+# What every optimizer shares.
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
+def test_zero_grad_sets_every_grad_to_zero(opt_cls):
+    ps = [Value(1.0), Value(2.0)]
+    opt = opt_cls(ps, lr=0.1)
+    ps[0].grad, ps[1].grad = 3.0, -4.0
+    opt.zero_grad()
+    assert [p.grad for p in ps] == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
+def test_step_builds_no_graph(opt_cls):
+    ps = [Value(1.0), Value(2.0)]
+    opt = opt_cls(ps, lr=0.1)
+    for p in ps:
+        p.grad = 1.0
+    opt.step()
+    assert all(p._prev == () and p._op == "" and type(p.data) is float for p in ps)
+
+
+@pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
+def test_params_from_a_generator_are_kept_as_a_list(opt_cls):
+    ps = [Value(1.0), Value(2.0)]
+    opt = opt_cls((p for p in ps), lr=0.1)
+    assert type(opt.params) is list and opt.params == ps
+
+
+@pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
+def test_step_counts_steps(opt_cls):
+    opt = opt_cls([Value(1.0)], lr=0.1)
+    opt.step()
+    opt.step()
+    assert opt.step_count == 2
+
+
+def test_a_new_lr_is_used_by_the_next_step():
+    p = Value(1.0)
+    opt = SGD([p], lr=0.1)
+    opt.lr = 0.5
+    p.grad = 1.0
+    opt.step()
+    assert p.data == 0.5
+
+
+def test_lr_may_be_set_to_zero_to_freeze_params():
+    p = Value(1.0)
+    opt = SGD([p], lr=0.1)
+    opt.lr = 0
+    p.grad = 1.0
+    opt.step()
+    assert (p.data, opt.lr) == (1.0, 0.0)
+
+
+@pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
+def test_state_dict_and_load_state_dict_resume_training_exactly(opt_cls):
+    config = {"lr": 0.1, "momentum": 0.9} if opt_cls is not Adam else {"lr": 0.1}
+    uninterrupted = run_ours(opt_cls, START, GRADS, **config)[-1]
+    ps = [Value(x) for x in START]
+    opt = opt_cls(ps, **config)
+    for gs in GRADS[:3]:
+        for p, g in zip(ps, gs):
+            p.grad = g
+        opt.step()
+    saved_state, saved_params = opt.state_dict(), [p.data for p in ps]
+    ps = [Value(x) for x in saved_params]
+    opt = opt_cls(ps, lr=1.0)
+    opt.load_state_dict(saved_state)
+    for gs in GRADS[3:]:
+        for p, g in zip(ps, gs):
+            p.grad = g
+        opt.step()
+    assert [p.data for p in ps] == uninterrupted
+
+
+def test_state_dict_is_a_copy():
+    p = Value(1.0)
+    opt = Adam([p], lr=0.1)
+    p.grad = 1.0
+    opt.step()
+    state = opt.state_dict()
+    state["exp_avg"][0] = 123.0
+    assert opt.exp_avg[0] != 123.0
+
+
+def test_load_state_dict_rejects_the_state_of_another_optimizer_kind():
+    state = SGD([Value(1.0)], lr=0.1).state_dict()
+    with pytest.raises(ValueError, match=r"Adam.load_state_dict: expected a dict with keys"):
+        Adam([Value(1.0)]).load_state_dict(state)
+
+
+def test_load_state_dict_rejects_buffers_for_a_different_number_of_params():
+    state = Adam([Value(1.0), Value(2.0)]).state_dict()
+    with pytest.raises(
+        ValueError, match=r"'exp_avg' holds 2 values but this optimizer has 1 parameters"
+    ):
+        Adam([Value(1.0)]).load_state_dict(state)
+
+
+def test_repr_shows_the_hyperparameters():
+    opt = SGD([Value(1.0), Value(2.0)], lr=0.1, momentum=0.9)
+    assert repr(opt) == "SGD(2 params, lr=0.1, momentum=0.9, weight_decay=0.0, nesterov=False)"
+
+
+def test_optimizer_base_step_names_the_missing_rule():
+    with pytest.raises(NotImplementedError, match="Optimizer does not define step"):
+        Optimizer([Value(1.0)], lr=0.1).step()
+
+
+# ---------------------------------------------------------------------------
+# Bad arguments: errors that name the argument.
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
+def test_optimizer_rejects_empty_params(opt_cls):
+    with pytest.raises(ValueError, match=rf"{opt_cls.__name__}: params is empty"):
+        opt_cls([], lr=0.1)
+
+
+@pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
+def test_optimizer_rejects_a_param_that_is_not_a_value(opt_cls):
+    with pytest.raises(
+        TypeError, match=rf"{opt_cls.__name__}: params\[1\] is float 2.0, not a Value"
+    ):
+        opt_cls([Value(1.0), 2.0], lr=0.1)
+
+
+@pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
+def test_optimizer_rejects_a_single_value_and_says_to_wrap_it(opt_cls):
+    with pytest.raises(
+        TypeError, match=rf"{opt_cls.__name__}: params must be an iterable .* wrap it in a list"
+    ):
+        opt_cls(Value(1.0), lr=0.1)
+
+
+@pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
+def test_optimizer_rejects_a_param_given_twice(opt_cls):
+    w = Value(1.0)
+    with pytest.raises(ValueError, match=r"params\[2\] is the same Value as params\[0\]"):
+        opt_cls([w, Value(2.0), w], lr=0.1)
+
+
+@pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("lr", [0.0, -0.1])
+def test_optimizer_rejects_lr_that_is_not_positive(opt_cls, lr):
+    with pytest.raises(ValueError, match=rf"{opt_cls.__name__}: lr must be > 0, got {lr!r}"):
+        opt_cls([Value(1.0)], lr=lr)
+
+
+@pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
+def test_optimizer_rejects_lr_that_is_not_finite(opt_cls):
+    with pytest.raises(
+        ValueError, match=rf"{opt_cls.__name__}: lr must be a finite number, got nan"
+    ):
+        opt_cls([Value(1.0)], lr=math.nan)
+
+
+@pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
+def test_optimizer_rejects_lr_that_is_not_a_number(opt_cls):
+    with pytest.raises(TypeError, match=rf"{opt_cls.__name__}: lr must be a number, got str"):
+        opt_cls([Value(1.0)], lr="0.1")
+
+
+def test_setting_a_negative_lr_is_rejected():
+    opt = SGD([Value(1.0)], lr=0.1)
+    with pytest.raises(ValueError, match="SGD: lr must be >= 0, got -0.5"):
+        opt.lr = -0.5
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(momentum=-0.1), r"SGD: momentum must be in \[0, 1\), got -0.1"),
+        (dict(momentum=1.0), r"SGD: momentum must be in \[0, 1\), got 1.0"),
+        (dict(weight_decay=-1.0), r"SGD: weight_decay must be >= 0, got -1.0"),
+        (dict(nesterov=True), r"SGD: nesterov=True needs momentum > 0"),
+    ],
+)
+def test_sgd_rejects_bad_hyperparameters(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        SGD([Value(1.0)], lr=0.1, **kwargs)
+
+
+def test_sgd_rejects_a_nesterov_that_is_not_a_bool():
+    with pytest.raises(TypeError, match="SGD: nesterov must be True or False, got 'yes'"):
+        SGD([Value(1.0)], lr=0.1, momentum=0.9, nesterov="yes")
+
+
+def test_sgd_lr_is_required():
+    with pytest.raises(TypeError):
+        SGD([Value(1.0)])  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(betas=(1.0, 0.999)), r"Adam: betas\[0\] must be in \[0, 1\), got 1.0"),
+        (dict(betas=(0.9, -0.1)), r"Adam: betas\[1\] must be in \[0, 1\), got -0.1"),
+        (dict(eps=0.0), r"Adam: eps must be > 0, got 0.0"),
+        (dict(weight_decay=-0.1), r"Adam: weight_decay must be >= 0, got -0.1"),
+    ],
+)
+def test_adam_rejects_bad_hyperparameters(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Adam([Value(1.0)], **kwargs)
+
+
+def test_adam_rejects_betas_that_are_not_a_pair():
+    with pytest.raises(TypeError, match=r"Adam: betas must be a pair \(beta1, beta2\), got 0.9"):
+        Adam([Value(1.0)], betas=0.9)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(alpha=1.0), r"RMSprop: alpha must be in \[0, 1\), got 1.0"),
+        (dict(eps=-1e-8), r"RMSprop: eps must be > 0, got -1e-08"),
+        (dict(momentum=1.5), r"RMSprop: momentum must be in \[0, 1\), got 1.5"),
+        (dict(weight_decay=-0.1), r"RMSprop: weight_decay must be >= 0, got -0.1"),
+    ],
+)
+def test_rmsprop_rejects_bad_hyperparameters(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        RMSprop([Value(1.0)], **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Learning-rate schedules.
+# ---------------------------------------------------------------------------
+
+
+def test_linear_decay_goes_in_a_straight_line_from_start_to_end():
+    assert [linear_decay(k, 4, 1.0, 0.0) for k in range(5)] == [1.0, 0.75, 0.5, 0.25, 0.0]
+
+
+def test_linear_decay_stays_at_end_after_total_steps():
+    assert linear_decay(7, 4, 1.0, 0.2) == 0.2
+
+
+def test_linear_decay_is_micrographs_demo_schedule_exactly():
+    assert all(linear_decay(k, 100, 1.0, 0.1) == 1.0 - 0.9 * k / 100 for k in range(100))
+
+
+def test_step_decay_multiplies_by_gamma_every_step_size_steps():
+    assert [step_decay(k, 3, 0.1, 2.0) for k in (0, 2, 3, 5, 6)] == [
+        2.0,
+        2.0,
+        2.0 * 0.1,
+        2.0 * 0.1,
+        2.0 * 0.1**2,
+    ]
+
+
+def test_linear_lr_reproduces_micrographs_demo_schedule():
+    opt = SGD([Value(0.0)], lr=1.0)
+    sched = LinearLR(opt, total_steps=100, end_factor=0.1)
+    lrs = []
+    for _ in range(100):
+        lrs.append(opt.lr)
+        sched.step()
+    assert lrs == [1.0 - 0.9 * k / 100 for k in range(100)]
+
+
+def test_linear_lr_sets_the_start_lr_at_construction():
+    opt = SGD([Value(0.0)], lr=0.4)
+    LinearLR(opt, total_steps=4, start_factor=0.5, end_factor=1.0)
+    assert opt.lr == 0.2
+
+
+def test_linear_lr_scales_the_optimizers_lr():
+    opt = SGD([Value(0.0)], lr=0.4)
+    sched = LinearLR(opt, total_steps=4, start_factor=1.0, end_factor=0.5)
+    lrs = []
+    for _ in range(6):
+        sched.step()
+        lrs.append(opt.lr)
+    assert all_close(lrs, [0.35, 0.3, 0.25, 0.2, 0.2, 0.2])
+
+
+def test_step_lr_multiplies_lr_by_gamma_every_step_size_steps():
+    opt = Adam([Value(0.0)], lr=0.1)
+    sched = StepLR(opt, step_size=2, gamma=0.5)
+    lrs = []
+    for _ in range(6):
+        lrs.append(opt.lr)
+        sched.step()
+    assert lrs == [0.1, 0.1, 0.05, 0.05, 0.025, 0.025]
+
+
+def test_lambda_lr_multiplies_base_lr_by_the_function_of_the_step():
+    opt = RMSprop([Value(0.0)], lr=2.0)
+    sched = LambdaLR(opt, lambda k: 1 / (k + 1))
+    lrs = [opt.lr]
+    for _ in range(3):
+        sched.step()
+        lrs.append(opt.lr)
+    assert lrs == [2.0, 1.0, 2.0 / 3, 0.5]
+
+
+def test_scheduler_counts_its_steps_and_remembers_the_base_lr():
+    opt = SGD([Value(0.0)], lr=0.3)
+    sched = StepLR(opt, step_size=1, gamma=0.5)
+    sched.step()
+    sched.step()
+    assert (sched.step_count, sched.base_lr, opt.lr) == (2, 0.3, 0.075)
+
+
+def test_linear_lr_matches_torch(torch):
+    t_opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.8)
+    t_sched = torch.optim.lr_scheduler.LinearLR(
+        t_opt, start_factor=0.9, end_factor=0.1, total_iters=7
+    )
+    opt = SGD([Value(0.0)], lr=0.8)
+    sched = LinearLR(opt, total_steps=7, start_factor=0.9, end_factor=0.1)
+    for _ in range(10):
+        assert close(opt.lr, t_opt.param_groups[0]["lr"])
+        t_opt.step()
+        t_sched.step()
+        sched.step()
+
+
+def test_step_lr_matches_torch(torch):
+    t_opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.8)
+    t_sched = torch.optim.lr_scheduler.StepLR(t_opt, step_size=3, gamma=0.3)
+    opt = SGD([Value(0.0)], lr=0.8)
+    sched = StepLR(opt, step_size=3, gamma=0.3)
+    for _ in range(10):
+        assert close(opt.lr, t_opt.param_groups[0]["lr"])
+        t_opt.step()
+        t_sched.step()
+        sched.step()
+
+
+@pytest.mark.parametrize(
+    "args, error, message",
+    [
+        ((-1, 10, 1.0, 0.0), ValueError, "linear_decay: step must be >= 0, got -1"),
+        ((0, 0, 1.0, 0.0), ValueError, "linear_decay: total must be > 0"),
+        ((0.5, 10, 1.0, 0.0), TypeError, "linear_decay: step must be an int, got float"),
+        ((0, 10, "1", 0.0), TypeError, "linear_decay: start must be a number, got str"),
+    ],
+)
+def test_linear_decay_rejects_bad_arguments(args, error, message):
+    with pytest.raises(error, match=message):
+        linear_decay(*args)
+
+
+@pytest.mark.parametrize(
+    "args, error, message",
+    [
+        ((0, 0, 0.5, 1.0), ValueError, "step_decay: step_size must be > 0"),
+        ((0, 2, 0.0, 1.0), ValueError, "step_decay: gamma must be > 0, got 0.0"),
+        ((-3, 2, 0.5, 1.0), ValueError, "step_decay: step must be >= 0"),
+    ],
+)
+def test_step_decay_rejects_bad_arguments(args, error, message):
+    with pytest.raises(error, match=message):
+        step_decay(*args)
+
+
+def test_scheduler_rejects_something_that_is_not_an_optimizer():
+    with pytest.raises(
+        TypeError, match="StepLR: optimizer must be a tinygrad_ann.optim optimizer .* got list"
+    ):
+        StepLR([Value(1.0)], step_size=2)
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda o: LinearLR(o, total_steps=0), ValueError, "LinearLR: total_steps must be > 0"),
+        (
+            lambda o: LinearLR(o, total_steps=10.0),
+            TypeError,
+            "LinearLR: total_steps must be an int",
+        ),
+        (
+            lambda o: LinearLR(o, 10, end_factor=-0.1),
+            ValueError,
+            "LinearLR: end_factor must be >= 0",
+        ),
+        (lambda o: StepLR(o, step_size=0), ValueError, "StepLR: step_size must be > 0"),
+        (lambda o: StepLR(o, step_size=2, gamma=-0.5), ValueError, "StepLR: gamma must be > 0"),
+        (lambda o: LambdaLR(o, 0.5), TypeError, "LambdaLR: lr_lambda must be a function"),
+    ],
+)
+def test_scheduler_rejects_bad_arguments(make, error, message):
+    opt = SGD([Value(1.0)], lr=0.1)
+    with pytest.raises(error, match=message):
+        make(opt)
+
+
+def test_lambda_lr_giving_a_negative_lr_is_rejected():
+    opt = SGD([Value(1.0)], lr=0.1)
+    sched = LambdaLR(opt, lambda k: 1.0 - k)
+    sched.step()  # factor 0: allowed
+    with pytest.raises(ValueError, match="SGD: lr must be >= 0"):
+        sched.step()

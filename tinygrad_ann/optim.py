@@ -1,0 +1,605 @@
+"""Optimizers: how parameters move once `backward()` has filled their gradients.
+
+An optimizer holds a list of parameters (Values). After `loss.backward()`,
+each parameter's `grad` is d(loss)/d(parameter); `step()` moves every
+parameter's `data` a little against its gradient, by the optimizer's rule, and
+`zero_grad()` sets the grads back to 0.0 before the next backward pass (which
+adds into the grads of leaves). The rules are exactly those of `torch.optim`,
+written out on plain floats: an update builds no graph.
+
+Learning-rate schedules change `optimizer.lr` as training goes on:
+`linear_decay` and `step_decay` are the formulas, and `LinearLR`, `StepLR` and
+`LambdaLR` apply one to an optimizer at every `.step()`, as in
+`torch.optim.lr_scheduler`.
+
+Example:
+    >>> from tinygrad_ann.engine import Value
+    >>> w = Value(0.0, label='w')
+    >>> opt = SGD([w], lr=0.1)
+    >>> for _ in range(100):
+    ...     loss = (w - 3) ** 2          # smallest at w = 3
+    ...     opt.zero_grad()
+    ...     loss.backward()
+    ...     opt.step()
+    >>> round(w.data, 6)
+    3.0
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from numbers import Integral, Real
+from typing import Any, Callable, Iterable
+
+from .engine import Value
+
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "Adam",
+    "RMSprop",
+    "linear_decay",
+    "step_decay",
+    "LRScheduler",
+    "LambdaLR",
+    "LinearLR",
+    "StepLR",
+]
+
+
+class Optimizer:
+    """What every optimizer has: `params` (a list), a settable `lr`, `zero_grad()`.
+
+    A subclass writes the update rule in `step()`, working on `p.data` and
+    `p.grad` (floats), and names its hyperparameters and per-parameter buffers
+    in `_hyperparameters` and `_buffers` for `state_dict()`.
+
+    Example:
+        >>> a, b = Value(1.0), Value(2.0)
+        >>> opt = SGD(iter([a, b]), lr=0.1)    # any iterable: kept as a list
+        >>> a.grad = b.grad = 5.0
+        >>> opt.zero_grad()
+        >>> opt.params == [a, b], a.grad, b.grad
+        (True, 0.0, 0.0)
+    """
+
+    _hyperparameters: tuple[str, ...] = ("lr",)
+    _buffers: tuple[str, ...] = ()
+
+    def __init__(self, params: Iterable[Value], lr: float) -> None:
+        name = type(self).__name__
+        self.params: list[Value] = _check_params(name, params)
+        if _number(name, "lr", lr) <= 0.0:
+            raise ValueError(
+                f"{name}: lr must be > 0, got {lr!r}; the learning rate is the size of "
+                f"each step against the gradient (try 0.01 to 0.1)"
+            )
+        self.lr = lr
+        self.step_count = 0  # how many times step() has run
+
+    @property
+    def lr(self) -> float:
+        """The learning rate; settable (e.g. by a schedule) to any number >= 0."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        value = _number(type(self).__name__, "lr", value)
+        if value < 0.0:
+            raise ValueError(
+                f"{type(self).__name__}: lr must be >= 0, got {value!r}; a negative "
+                f"learning rate would climb the loss instead of descending it"
+            )
+        self._lr = value
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0.0 (backward() adds into leaf grads)."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        """Move every parameter by the optimizer's rule (subclasses define it)."""
+        raise NotImplementedError(f"{type(self).__name__} does not define step()")
+
+    def state_dict(self) -> dict[str, Any]:
+        """The hyperparameters, step count and buffers, as a dict of copies.
+
+        Example:
+            >>> w = Value(1.0)
+            >>> opt = SGD([w], lr=0.1, momentum=0.9)
+            >>> w.grad = 2.0; opt.step()
+            >>> opt.state_dict()['momentum_buffer']
+            [2.0]
+        """
+        state = {h: getattr(self, h) for h in self._hyperparameters}
+        state["step_count"] = self.step_count
+        for b in self._buffers:
+            state[b] = copy.deepcopy(getattr(self, b))
+        return state
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore what `state_dict()` returned, to resume training where it stopped.
+
+        The optimizer must hold the same number of parameters, in the same order.
+
+        Example:
+            >>> w = Value(1.0)
+            >>> opt = Adam([w], lr=0.1)
+            >>> w.grad = 1.0; opt.step()
+            >>> resumed = Adam([w])
+            >>> resumed.load_state_dict(opt.state_dict())
+            >>> resumed.lr, resumed.step_count
+            (0.1, 1)
+        """
+        name = type(self).__name__
+        expected = {*self._hyperparameters, "step_count", *self._buffers}
+        if not isinstance(state, dict) or set(state) != expected:
+            got = sorted(state) if isinstance(state, dict) else type(state).__name__
+            raise ValueError(
+                f"{name}.load_state_dict: expected a dict with keys {sorted(expected)} "
+                f"(from {name}.state_dict()), got {got}"
+            )
+        for b in self._buffers:
+            buffer = state[b]
+            if buffer is not None and len(buffer) != len(self.params):
+                raise ValueError(
+                    f"{name}.load_state_dict: {b!r} holds {len(buffer)} values but this "
+                    f"optimizer has {len(self.params)} parameters"
+                )
+        for h in self._hyperparameters:
+            setattr(self, h, copy.deepcopy(state[h]))
+        self.step_count = state["step_count"]
+        for b in self._buffers:
+            setattr(self, b, copy.deepcopy(state[b]))
+
+    def __repr__(self) -> str:
+        hyper = ", ".join(f"{h}={getattr(self, h)!r}" for h in self._hyperparameters)
+        return f"{type(self).__name__}({len(self.params)} params, {hyper})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with momentum and weight decay.
+
+    For each parameter p with gradient g, at step t = 1, 2, ... (as torch.optim.SGD
+    with dampening = 0):
+
+        g <- g + weight_decay * p                 (if weight_decay != 0)
+        b <- g                  at t = 1          (if momentum != 0)
+        b <- momentum * b + g   after that
+        g <- g + momentum * b   if nesterov, else g <- b
+        p <- p - lr * g
+
+    With momentum = 0 this is plain gradient descent, p <- p - lr * g.
+
+    Example:
+        >>> w = Value(1.0)
+        >>> opt = SGD([w], lr=0.1, momentum=0.9)
+        >>> w.grad = 1.0
+        >>> opt.step(); w.data                    # b = 1:   1 - 0.1 * 1
+        0.9
+        >>> opt.step(); round(w.data, 12)         # b = 1.9: 0.9 - 0.1 * 1.9
+        0.71
+    """
+
+    _hyperparameters = ("lr", "momentum", "weight_decay", "nesterov")
+    _buffers = ("momentum_buffer",)
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+    ) -> None:
+        super().__init__(params, lr)
+        self.momentum = _fraction("SGD", "momentum", momentum)
+        self.weight_decay = _non_negative("SGD", "weight_decay", weight_decay)
+        if not isinstance(nesterov, bool):
+            raise TypeError(f"SGD: nesterov must be True or False, got {nesterov!r}")
+        if nesterov and self.momentum == 0.0:
+            raise ValueError(
+                "SGD: nesterov=True needs momentum > 0; Nesterov momentum looks ahead "
+                "along the momentum buffer"
+            )
+        self.nesterov = nesterov
+        # One velocity per parameter, made at the first step with momentum.
+        self.momentum_buffer: list[float] | None = None
+
+    def step(self) -> None:
+        """p <- p - lr * g, with g changed by weight decay and momentum as above."""
+        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        buffer = self.momentum_buffer
+        first = mu != 0.0 and buffer is None
+        if first:
+            buffer = self.momentum_buffer = [0.0] * len(self.params)
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if wd != 0.0:
+                g = g + wd * p.data
+            if mu != 0.0:
+                b = buffer[i] = g if first else mu * buffer[i] + g  # type: ignore[index]
+                g = g + mu * b if self.nesterov else b
+            p.data = p.data - lr * g
+        self.step_count += 1
+
+
+class Adam(Optimizer):
+    """Adam: steps scaled by running averages of the gradient and its square.
+
+    For each parameter p with gradient g, at step t = 1, 2, ... (as torch.optim.Adam
+    with amsgrad = False; weight decay is the L2 kind added to g, not AdamW's):
+
+        g <- g + weight_decay * p                 (if weight_decay != 0)
+        m <- beta1 * m + (1 - beta1) * g          (m starts at 0)
+        v <- beta2 * v + (1 - beta2) * g^2        (v starts at 0)
+        m_hat = m / (1 - beta1^t)                 (bias correction: m, v start at 0)
+        v_hat = v / (1 - beta2^t)
+        p <- p - lr * m_hat / (sqrt(v_hat) + eps)
+
+    Each step moves p by about lr, whatever the size of the gradient.
+
+    Example:
+        >>> w = Value(1.0)
+        >>> opt = Adam([w], lr=0.1)
+        >>> w.grad = 50.0
+        >>> opt.step(); round(w.data, 6)    # m_hat = 50, v_hat = 50^2: 1 - 0.1 * 50/(50 + eps)
+        0.9
+    """
+
+    _hyperparameters = ("lr", "betas", "eps", "weight_decay")
+    _buffers = ("exp_avg", "exp_avg_sq")
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
+        self.betas = (
+            _fraction("Adam", "betas[0]", betas[0]),
+            _fraction("Adam", "betas[1]", betas[1]),
+        )
+        self.eps = _positive("Adam", "eps", eps)
+        self.weight_decay = _non_negative("Adam", "weight_decay", weight_decay)
+        self.exp_avg = [0.0] * len(self.params)  # m: running mean of g
+        self.exp_avg_sq = [0.0] * len(self.params)  # v: running mean of g^2
+
+    def step(self) -> None:
+        """One Adam update of every parameter, by the rule above."""
+        self.step_count += 1
+        t = self.step_count
+        lr, eps, wd = self.lr, self.eps, self.weight_decay
+        beta1, beta2 = self.betas
+        bias_correction1 = 1.0 - beta1**t
+        bias_correction2 = 1.0 - beta2**t
+        m, v = self.exp_avg, self.exp_avg_sq
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if wd != 0.0:
+                g = g + wd * p.data
+            m[i] = beta1 * m[i] + (1.0 - beta1) * g
+            v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
+            m_hat = m[i] / bias_correction1
+            v_hat = v[i] / bias_correction2
+            p.data = p.data - lr * m_hat / (math.sqrt(v_hat) + eps)
+
+
+class RMSprop(Optimizer):
+    """RMSprop: steps divided by a running root-mean-square of the gradient.
+
+    For each parameter p with gradient g (as torch.optim.RMSprop with
+    centered = False):
+
+        g <- g + weight_decay * p                 (if weight_decay != 0)
+        v <- alpha * v + (1 - alpha) * g^2        (v starts at 0)
+        u = g / (sqrt(v) + eps)
+        b <- momentum * b + u                     (b starts at 0; if momentum != 0)
+        p <- p - lr * b                           (p <- p - lr * u if momentum = 0)
+
+    Example:
+        >>> w = Value(1.0)
+        >>> opt = RMSprop([w], lr=0.01, alpha=0.99)
+        >>> w.grad = 3.0
+        >>> opt.step(); round(w.data, 6)    # v = 0.01 * 9, u = 3 / (0.3 + eps): 1 - 0.01 * 10
+        0.9
+    """
+
+    _hyperparameters = ("lr", "alpha", "eps", "momentum", "weight_decay")
+    _buffers = ("square_avg", "momentum_buffer")
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr)
+        self.alpha = _fraction("RMSprop", "alpha", alpha)
+        self.eps = _positive("RMSprop", "eps", eps)
+        self.momentum = _fraction("RMSprop", "momentum", momentum)
+        self.weight_decay = _non_negative("RMSprop", "weight_decay", weight_decay)
+        self.square_avg = [0.0] * len(self.params)  # v: running mean of g^2
+        self.momentum_buffer = [0.0] * len(self.params)  # b
+
+    def step(self) -> None:
+        """One RMSprop update of every parameter, by the rule above."""
+        lr, alpha, eps = self.lr, self.alpha, self.eps
+        mu, wd = self.momentum, self.weight_decay
+        v, b = self.square_avg, self.momentum_buffer
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if wd != 0.0:
+                g = g + wd * p.data
+            v[i] = alpha * v[i] + (1.0 - alpha) * g * g
+            u = g / (math.sqrt(v[i]) + eps)
+            if mu != 0.0:
+                b[i] = mu * b[i] + u
+                u = b[i]
+            p.data = p.data - lr * u
+        self.step_count += 1
+
+
+# ---------------------------------------------------------------------------
+# Learning-rate schedules.
+# ---------------------------------------------------------------------------
+
+
+def linear_decay(step: int, total: int, start: float, end: float) -> float:
+    """start + (end - start) * step / total: from `start` at step 0 to `end` at
+    step `total`, and `end` after that.
+
+    micrograd's demo uses lr = 1.0 - 0.9 * k / 100 at step k of 100, which is
+    linear_decay(k, 100, 1.0, 0.1).
+
+    Example:
+        >>> [linear_decay(k, 100, 1.0, 0.1) for k in (0, 50, 100, 150)]
+        [1.0, 0.55, 0.1, 0.1]
+    """
+    _step_number("linear_decay", "step", step)
+    if _step_number("linear_decay", "total", total) == 0:
+        raise ValueError("linear_decay: total must be > 0 (the number of steps to decay over)")
+    start = _number("linear_decay", "start", start)
+    end = _number("linear_decay", "end", end)
+    if step >= total:
+        return end
+    return start + (end - start) * step / total
+
+
+def step_decay(step: int, step_size: int, gamma: float, start: float) -> float:
+    """start * gamma^(step // step_size): multiplied by `gamma` every `step_size` steps.
+
+    Example:
+        >>> [step_decay(k, 10, 0.5, 1.0) for k in (0, 9, 10, 25)]
+        [1.0, 1.0, 0.5, 0.25]
+    """
+    _step_number("step_decay", "step", step)
+    if _step_number("step_decay", "step_size", step_size) == 0:
+        raise ValueError("step_decay: step_size must be > 0 (steps between decays)")
+    gamma = _positive("step_decay", "gamma", gamma)
+    return _number("step_decay", "start", start) * gamma ** (step // step_size)
+
+
+class LRScheduler:
+    """Sets `optimizer.lr` to `lr_at(k)` after the k-th call of `step()`.
+
+    At construction the schedule keeps the optimizer's lr as `base_lr` and
+    sets the lr to `lr_at(0)`. Call `scheduler.step()` once per training step,
+    after `optimizer.step()`, as in PyTorch. Subclasses define `lr_at`.
+
+    Example:
+        >>> opt = SGD([Value(0.0)], lr=1.0)
+        >>> sched = LambdaLR(opt, lambda k: 1.0 / (k + 1))
+        >>> sched.step(); sched.step()
+        >>> sched.step_count, opt.lr
+        (2, 0.3333333333333333)
+    """
+
+    def __init__(self, optimizer: Optimizer) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(
+                f"{type(self).__name__}: optimizer must be a tinygrad_ann.optim "
+                f"optimizer (SGD, Adam, RMSprop), got {type(optimizer).__name__}"
+            )
+        self.optimizer = optimizer
+        self.base_lr = optimizer.lr
+        self.step_count = 0
+        optimizer.lr = self.lr_at(0)
+
+    def lr_at(self, step: int) -> float:
+        """The learning rate for training step `step` (0 for the first)."""
+        raise NotImplementedError(f"{type(self).__name__} does not define lr_at()")
+
+    def step(self) -> None:
+        """Advance one training step: set optimizer.lr to lr_at(step_count + 1)."""
+        self.step_count += 1
+        self.optimizer.lr = self.lr_at(self.step_count)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_lr={self.base_lr!r}, step_count="
+            f"{self.step_count}, lr={self.optimizer.lr!r})"
+        )
+
+
+class LambdaLR(LRScheduler):
+    """lr = base_lr * lr_lambda(k) at step k, for any schedule written as a function.
+
+    Example (micrograd's demo schedule):
+        >>> opt = SGD([Value(0.0)], lr=1.0)
+        >>> sched = LambdaLR(opt, lambda k: 1.0 - 0.9 * k / 100)
+        >>> for _ in range(50):
+        ...     sched.step()
+        >>> opt.lr
+        0.55
+    """
+
+    def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float]) -> None:
+        if not callable(lr_lambda):
+            raise TypeError(
+                f"LambdaLR: lr_lambda must be a function of the step number, got "
+                f"{type(lr_lambda).__name__}"
+            )
+        self.lr_lambda = lr_lambda
+        super().__init__(optimizer)
+
+    def lr_at(self, step: int) -> float:
+        """base_lr * lr_lambda(step)"""
+        return self.base_lr * _number("LambdaLR", "lr_lambda(step)", self.lr_lambda(step))
+
+
+class LinearLR(LRScheduler):
+    """lr = base_lr * linear_decay(k, total_steps, start_factor, end_factor) at step k.
+
+    The factor goes in a straight line from `start_factor` at step 0 to
+    `end_factor` at step `total_steps`, and stays there (as
+    torch.optim.lr_scheduler.LinearLR with total_iters = total_steps).
+
+    Example (micrograd's demo: lr = 1.0 - 0.9 * k / 100 for step k of 100):
+        >>> opt = SGD([Value(0.0)], lr=1.0)
+        >>> sched = LinearLR(opt, total_steps=100, end_factor=0.1)
+        >>> lrs = []
+        >>> for k in range(100):
+        ...     lrs.append(opt.lr)      # ... opt.step() would use this lr ...
+        ...     sched.step()
+        >>> lrs[0], lrs[50], all(lr == 1.0 - 0.9 * k / 100 for k, lr in enumerate(lrs))
+        (1.0, 0.55, True)
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        total_steps: int,
+        start_factor: float = 1.0,
+        end_factor: float = 0.0,
+    ) -> None:
+        if _step_number("LinearLR", "total_steps", total_steps) == 0:
+            raise ValueError(
+                "LinearLR: total_steps must be > 0 (the number of steps to decay over)"
+            )
+        self.total_steps = total_steps
+        self.start_factor = _non_negative("LinearLR", "start_factor", start_factor)
+        self.end_factor = _non_negative("LinearLR", "end_factor", end_factor)
+        super().__init__(optimizer)
+
+    def lr_at(self, step: int) -> float:
+        """base_lr * linear_decay(step, total_steps, start_factor, end_factor)"""
+        factor = linear_decay(step, self.total_steps, self.start_factor, self.end_factor)
+        return self.base_lr * factor
+
+
+class StepLR(LRScheduler):
+    """lr = base_lr * gamma^(k // step_size) at step k: multiplied by gamma every step_size steps.
+
+    Example:
+        >>> opt = SGD([Value(0.0)], lr=0.1)
+        >>> sched = StepLR(opt, step_size=2, gamma=0.5)
+        >>> lrs = []
+        >>> for _ in range(5):
+        ...     lrs.append(opt.lr)
+        ...     sched.step()
+        >>> lrs
+        [0.1, 0.1, 0.05, 0.05, 0.025]
+    """
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
+        if _step_number("StepLR", "step_size", step_size) == 0:
+            raise ValueError("StepLR: step_size must be > 0 (steps between decays)")
+        self.step_size = step_size
+        self.gamma = _positive("StepLR", "gamma", gamma)
+        super().__init__(optimizer)
+
+    def lr_at(self, step: int) -> float:
+        """step_decay(step, step_size, gamma, base_lr)"""
+        return step_decay(step, self.step_size, self.gamma, self.base_lr)
+
+
+# ---------------------------------------------------------------------------
+# Checking arguments, with errors that name the argument.
+# ---------------------------------------------------------------------------
+
+
+def _check_params(owner: str, params: object) -> list[Value]:
+    """`params` as a non-empty list of distinct Values."""
+    if isinstance(params, Value):
+        raise TypeError(
+            f"{owner}: params must be an iterable of Values (e.g. model.parameters()), "
+            f"got a single Value; wrap it in a list: [{params!r}]"
+        )
+    if not isinstance(params, Iterable) or isinstance(params, (str, bytes)):
+        raise TypeError(
+            f"{owner}: params must be an iterable of Values (e.g. model.parameters()), "
+            f"got {type(params).__name__}: {params!r}"
+        )
+    ps = list(params)
+    if not ps:
+        raise ValueError(
+            f"{owner}: params is empty; pass the Values to train, e.g. model.parameters()"
+        )
+    first_index: dict[int, int] = {}
+    for i, p in enumerate(ps):
+        if not isinstance(p, Value):
+            raise TypeError(
+                f"{owner}: params[{i}] is {type(p).__name__} {p!r}, not a Value; an "
+                f"optimizer can only update Values"
+            )
+        j = first_index.setdefault(id(p), i)
+        if j != i:
+            raise ValueError(
+                f"{owner}: params[{i}] is the same Value as params[{j}]; pass each "
+                f"parameter once, or it is updated twice per step"
+            )
+    return ps
+
+
+def _number(owner: str, name: str, x: object) -> float:
+    """`x` as a finite float, or an error naming the argument."""
+    if isinstance(x, bool) or not isinstance(x, Real):
+        raise TypeError(f"{owner}: {name} must be a number, got {type(x).__name__}: {x!r}")
+    x = float(x)
+    if not math.isfinite(x):
+        raise ValueError(f"{owner}: {name} must be a finite number, got {x!r}")
+    return x
+
+
+def _non_negative(owner: str, name: str, x: object) -> float:
+    x = _number(owner, name, x)
+    if x < 0.0:
+        raise ValueError(f"{owner}: {name} must be >= 0, got {x!r}")
+    return x
+
+
+def _positive(owner: str, name: str, x: object) -> float:
+    x = _number(owner, name, x)
+    if x <= 0.0:
+        raise ValueError(f"{owner}: {name} must be > 0, got {x!r}")
+    return x
+
+
+def _fraction(owner: str, name: str, x: object) -> float:
+    """A decay rate in [0, 1): the part of the old average that is kept each step."""
+    x = _number(owner, name, x)
+    if not 0.0 <= x < 1.0:
+        raise ValueError(
+            f"{owner}: {name} must be in [0, 1), got {x!r}; it is the share of the "
+            f"running average kept at each step, and 1 or more never forgets"
+        )
+    return x
+
+
+def _step_number(owner: str, name: str, k: object) -> int:
+    """`k` as an int >= 0."""
+    if isinstance(k, bool) or not isinstance(k, Integral):
+        raise TypeError(f"{owner}: {name} must be an int, got {type(k).__name__}: {k!r}")
+    if k < 0:
+        raise ValueError(f"{owner}: {name} must be >= 0, got {k!r}")
+    return int(k)

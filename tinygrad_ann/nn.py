@@ -25,7 +25,8 @@ import random
 from numbers import Real
 from typing import Any, Callable, Sequence, Union
 
-from .engine import Value, _operand, _result
+from . import engine
+from .engine import Value, _leaf, _operand, _result
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS", "INITS"]
 
@@ -292,12 +293,14 @@ class Neuron(Module):
         the engine's `dot(self.w, xs, self.b)`.
         """
         ws = self.w
+        total = sum([w.data * x.data for w, x in zip(ws, xs)], self.b.data)
+        if not engine._grad_enabled:  # under no_grad() nothing is recorded: skip the operands
+            return self._phi(_leaf(total))
         n = len(ws)
         operands: list[Value] = [None] * (2 * n + 1)  # type: ignore[list-item]
         operands[0 : 2 * n : 2] = ws
         operands[1 : 2 * n : 2] = xs
         operands[2 * n] = self.b
-        total = sum([w.data * x.data for w, x in zip(ws, xs)], self.b.data)
         return self._phi(_result(total, "dot", tuple(operands)))
 
     def named_parameters(self) -> list[tuple[str, Value]]:

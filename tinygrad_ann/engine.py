@@ -550,9 +550,16 @@ class Value:
         if self._a is None:  # a leaf on its own: d(self)/d(self) = 1 accumulates
             self.grad += 1.0
             return
-        order = _inner_nodes_in_order(self)
+        order, holding = _inner_nodes_in_order(self)
         for node in order:  # inner nodes start this pass from 0
             node.grad = 0.0
+        # Leaves gather this pass's gradient from 0 too, then add back what they
+        # held (only leaves not at 0 hold anything). Adding each contribution
+        # straight onto the old grad would round differently, and a second
+        # call would not give exactly twice the first.
+        held = {leaf: leaf.grad for leaf in holding}
+        for leaf in held:
+            leaf.grad = 0.0
         self.grad = 1.0
         rules = _RULES
         for node in reversed(order):  # the root first, leaves never (no operands)
@@ -560,6 +567,8 @@ class Value:
             if rule is None:
                 node._backward()  # raises the "no backward rule" error
             rule(node)
+        for leaf, grad in held.items():
+            leaf.grad += grad
 
     def topological_order(self) -> list[Value]:
         """Every node this Value depends on, each after its operands (leaves first).
@@ -722,8 +731,9 @@ def _result(
     return out
 
 
-def _inner_nodes_in_order(root: Value) -> list[Value]:
-    """The nodes under `root` that have operands, each after its operands.
+def _inner_nodes_in_order(root: Value) -> tuple[list[Value], list[Value]]:
+    """The nodes under `root` that have operands, each after its operands; and
+    the leaves under it whose grad is not 0 (a leaf may be listed more than once).
 
     Fast path (speed) for backward(): the same depth-first walk as
     `Value.topological_order`, but it skips leaves (they have no `_backward`
@@ -731,6 +741,7 @@ def _inner_nodes_in_order(root: Value) -> list[Value]:
     directly instead of building a `_prev` tuple for every node.
     """
     order = []
+    holding = []
     seen = set()
     stack: list[Value | None] = [root]
     push, pop = stack.append, stack.pop
@@ -747,14 +758,24 @@ def _inner_nodes_in_order(root: Value) -> list[Value]:
         a, b = node._a, node._b
         if a.__class__ is tuple:
             for child in a:
-                if child._a is not None and child not in seen:
-                    push(child)
+                if child._a is not None:
+                    if child not in seen:
+                        push(child)
+                elif child.grad:
+                    holding.append(child)
             continue
-        if a._a is not None and a not in seen:
-            push(a)
-        if b.__class__ is Value and b._a is not None and b not in seen:
-            push(b)
-    return order
+        if a._a is not None:
+            if a not in seen:
+                push(a)
+        elif a.grad:
+            holding.append(a)
+        if b.__class__ is Value:
+            if b._a is not None:
+                if b not in seen:
+                    push(b)
+            elif b.grad:
+                holding.append(b)
+    return order, holding
 
 
 def _operand(x: object) -> Value:
@@ -807,7 +828,13 @@ def _pow_base_derivative(a: float, b: float) -> float:
         return 0.0
     if a == 0.0 and b < 1.0:  # e.g. sqrt at 0: the slope is vertical
         return math.inf
-    return b * a ** (b - 1.0)
+    try:
+        return b * a ** (b - 1.0)
+    except OverflowError:  # e.g. x ** -1 at x = 1e-200: the slope is past the float range
+        # Infinite, as 1 / x gives, with the sign of b a^(b-1): a^(b-1) < 0 only
+        # for a < 0 (then b is an integer) and b - 1 odd.
+        negative = (b < 0.0) != (a < 0.0 and (b - 1.0) % 2.0 == 1.0)
+        return -math.inf if negative else math.inf
 
 
 def _pow_exponent_derivative(a: float, b: float, out: float) -> float:

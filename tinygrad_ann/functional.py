@@ -134,11 +134,11 @@ def gradcheck(
     """Check `fn`'s autograd gradient against central differences; True or raise.
 
     For every input x_i, the analytic derivative (from `backward()`) must match
-    the numeric one, (fn(.., x_i + eps, ..) - fn(.., x_i - eps, ..)) / (2 eps),
-    within `atol + rtol * |numeric|`. Otherwise `GradcheckError` names the input,
-    the analytic and the numeric value. A warning is given when a point sits on
-    a kink (relu or abs at 0), where the derivative is not defined and the two
-    are not expected to agree.
+    the numeric one, (fn(.., x_i + eps, ..) - fn(.., x_i - eps, ..)) / (2 eps)
+    (with the step as rounded to floats), within `atol + rtol * |numeric|`.
+    Otherwise `GradcheckError` names the input, the analytic and the numeric
+    value. A warning is given when a point sits on a kink (relu or abs at 0),
+    where the derivative is not defined and the two are not expected to agree.
 
     Example:
         >>> gradcheck(lambda x, y: (x * y).sin() / y, [0.3, 2.0])
@@ -179,7 +179,15 @@ def gradcheck(
             ) from e
 
     for i, x in enumerate(xs):
-        numeric = (f_at(i, data[i] + eps) - f_at(i, data[i] - eps)) / (2.0 * eps)
+        # Divide by the step really taken: x + eps and x - eps are rounded to
+        # floats, which for a large x moves them by other amounts than eps.
+        up, down = data[i] + eps, data[i] - eps
+        if up == down:
+            raise ValueError(
+                f"gradcheck: eps={eps!r} is too small to move {_name(i, x)} = {data[i]!r} "
+                f"(x + eps rounds to x); pass a larger eps"
+            )
+        numeric = (f_at(i, up) - f_at(i, down)) / (up - down)
         analytic = x.grad
         if not _close(analytic, numeric, atol, rtol):
             hint = f" (on a kink: {', '.join(kinks)})" if kinks else ""

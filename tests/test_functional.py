@@ -1,0 +1,295 @@
+"""grad, value_and_grad and gradcheck: differentiating and checking plain Python functions."""
+
+import math
+import re
+import warnings
+
+import pytest
+
+from tinygrad_ann import GradcheckError, Value, custom_op, grad, gradcheck, value_and_grad
+
+# custom_op registers globally: each test forgets the ops it made
+pytestmark = pytest.mark.usefixtures("restore_op_catalogue")
+
+# -- grad ---------------------------------------------------------------------------
+
+
+def test_grad_of_two_arguments_is_a_tuple_of_partials():
+    # d(xy + x)/dx = y + 1 = 4, d(xy + x)/dy = x = 2
+    assert grad(lambda x, y: x * y + x)(2.0, 3.0) == (4.0, 2.0)
+
+
+def test_grad_of_one_argument_is_a_float():
+    g = grad(lambda x: x * x)(3.0)
+    assert g == 6.0 and type(g) is float
+
+
+def test_grad_takes_int_arguments_and_returns_floats():
+    g = grad(lambda x, y: x * y)(2, 5)
+    assert g == (5.0, 2.0) and all(type(v) is float for v in g)
+
+
+def test_grad_does_not_accumulate_across_calls():
+    df = grad(lambda x: x**3)  # 3x^2
+    assert df(2.0) == 12.0
+    assert df(2.0) == 12.0
+    assert df(1.0) == 3.0
+
+
+def test_grad_of_value_arguments_leaves_them_untouched():
+    x = Value(3.0, label="x")
+    assert grad(lambda v: v * v)(x) == 6.0
+    assert x.grad == 0.0
+
+
+def test_grad_calls_the_function_on_fresh_leaves():
+    seen = []
+
+    def f(x):
+        seen.append(x)
+        return x * 2
+
+    x = Value(1.0)
+    grad(f)(x)
+    grad(f)(x)
+    assert seen[0] is not x and seen[1] is not x and seen[0] is not seen[1]
+    assert all(v._prev == () for v in seen)
+
+
+def test_grad_of_a_function_returning_an_input_is_one():
+    assert grad(lambda x: x)(5.0) == 1.0
+
+
+def test_grad_of_a_function_returning_a_constant_is_zero():
+    assert grad(lambda x, y: 7.0)(1.0, 2.0) == (0.0, 0.0)
+
+
+def test_grad_of_a_function_ignoring_an_argument_gives_it_zero():
+    assert grad(lambda x, y: x.exp())(0.0, 5.0) == (1.0, 0.0)
+
+
+def test_grad_of_a_function_returning_a_non_number_raises_type_error():
+    with pytest.raises(TypeError, match="str"):
+        grad(lambda x: "oops")(1.0)
+
+
+def test_grad_of_a_non_number_argument_names_it():
+    with pytest.raises(TypeError, match=r"argument 1.*str"):
+        grad(lambda x, y: x * y)(1.0, "2")
+
+
+def test_grad_is_named_for_the_function():
+    def loss(x):
+        return x * x
+
+    assert "loss" in grad(loss).__name__
+
+
+# -- value_and_grad ---------------------------------------------------------------------
+
+
+def test_value_and_grad_returns_the_value_and_the_partials():
+    assert value_and_grad(lambda x, y: x * y + x)(2.0, 3.0) == (8.0, (4.0, 2.0))
+
+
+def test_value_and_grad_of_one_argument():
+    assert value_and_grad(lambda x: x**2)(3.0) == (9.0, 6.0)
+
+
+def test_value_and_grad_does_not_accumulate_across_calls():
+    vg = value_and_grad(lambda x: x.sin())
+    first = vg(0.0)
+    assert first == (0.0, 1.0)
+    assert vg(0.0) == first
+
+
+def test_value_and_grad_value_is_a_float():
+    value, _ = value_and_grad(lambda x: x * 2)(3)
+    assert type(value) is float
+
+
+# -- gradcheck passes --------------------------------------------------------------------
+
+
+def test_gradcheck_default_step_and_tolerances():
+    import inspect
+
+    params = inspect.signature(gradcheck).parameters
+    assert list(params)[:2] == ["fn", "inputs"]
+    defaults = tuple(params[name].default for name in ("eps", "atol", "rtol"))
+    assert defaults == (1e-6, 1e-5, 1e-3)
+
+
+def test_gradcheck_returns_true_for_a_correct_gradient():
+    assert gradcheck(lambda x, y: (x * y).sin() / y, [0.3, 2.0]) is True
+
+
+def test_gradcheck_takes_a_single_number():
+    assert gradcheck(lambda x: x.tanh(), 0.5) is True
+
+
+def test_gradcheck_takes_values_as_inputs():
+    assert gradcheck(lambda x, y: x * y, [Value(1.5), Value(-2.0)]) is True
+
+
+def test_gradcheck_passes_a_correct_custom_op():
+    cube = custom_op("f_cube", lambda x: x**3, lambda x, y: 3 * x**2)
+    assert gradcheck(lambda x: cube(x) * x, [1.3]) is True
+
+
+def test_gradcheck_does_not_change_value_inputs():
+    x = Value(1.5)
+    gradcheck(lambda v: v * v, [x])
+    assert x.data == 1.5 and x.grad == 0.0
+
+
+@pytest.mark.parametrize("x", [1e8, 1e9, -3e9])
+def test_gradcheck_passes_a_correct_gradient_at_large_inputs(x):
+    # x + 1e-6 rounds to a float 1e-6 away only up to rounding: at 1e8 the
+    # step is off by 0.2%, more than rtol; the numeric slope must use the real step
+    assert gradcheck(lambda v: 2 * v + 7, [x])
+
+
+def test_gradcheck_with_an_eps_too_small_to_move_an_input_says_so():
+    # 1e11 + 1e-6 rounds back to 1e11: no difference can be taken
+    with pytest.raises(ValueError, match=r"eps.*too small.*input 0 = 100000000000\.0"):
+        gradcheck(lambda v: 2 * v, [1e11])
+    assert gradcheck(lambda v: 2 * v, [1e11], eps=1e-3)
+
+
+def test_gradcheck_gives_no_warning_away_from_kinks():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert gradcheck(lambda x: x.relu() + abs(x), [0.5])
+
+
+# -- gradcheck fails, with a message that teaches ----------------------------------------
+
+
+def wrong_square():
+    """x^2 with a deliberately wrong derivative: 3x instead of 2x."""
+    return custom_op("f_wrong_square", lambda x: x * x, lambda x, y: 3 * x)
+
+
+def test_gradcheck_raises_for_a_wrong_derivative():
+    square = wrong_square()
+    with pytest.raises(GradcheckError):
+        gradcheck(square, [2.0])
+
+
+def test_gradcheck_error_is_an_assertion_error():
+    square = wrong_square()
+    with pytest.raises(AssertionError):
+        gradcheck(square, [2.0])
+
+
+def test_gradcheck_error_names_the_input_and_both_gradients():
+    # at x = 2: analytic (the wrong 3x) = 6, numeric (the true 2x) = 4
+    square = wrong_square()
+    with pytest.raises(GradcheckError) as e:
+        gradcheck(lambda a, b: a * b + square(b), [1.0, Value(2.0, label="b")])
+    message = str(e.value)
+    assert "input 1" in message and "'b'" in message
+    analytic = float(re.search(r"analytic \(backward\) ([-+0-9.e]+)", message).group(1))
+    numeric = float(re.search(r"numeric \(central difference\) ([-+0-9.e]+)", message).group(1))
+    assert analytic == pytest.approx(1.0 + 6.0)  # d(ab)/db + wrong slope
+    assert numeric == pytest.approx(1.0 + 4.0, rel=1e-6)
+
+
+def test_gradcheck_error_names_an_unlabelled_input_by_position():
+    square = wrong_square()
+    with pytest.raises(GradcheckError, match="input 0"):
+        gradcheck(square, [2.0])
+
+
+def test_gradcheck_checks_every_input():
+    # the first input's gradient is right; the wrong one is the second's
+    square = wrong_square()
+    with pytest.raises(GradcheckError, match="input 1"):
+        gradcheck(lambda a, b: a + square(b), [1.0, 2.0])
+
+
+def test_gradcheck_tolerances_are_used():
+    # numeric 4 vs analytic 6: a loose enough tolerance lets it through
+    square = wrong_square()
+    assert gradcheck(square, [2.0], atol=2.5)
+    assert gradcheck(square, [2.0], rtol=0.6)
+
+
+def test_gradcheck_fails_on_a_tiny_error_with_tight_tolerance():
+    off = custom_op("f_slightly_off", lambda x: x * x, lambda x, y: 2 * x + 1e-3)
+    assert gradcheck(off, [1.0])  # within atol + rtol * 2 = 2.01e-3
+    with pytest.raises(GradcheckError):
+        gradcheck(off, [1.0], atol=1e-6, rtol=1e-6)
+
+
+def test_gradcheck_at_the_edge_of_the_domain_raises_with_a_message():
+    # sqrt at 0: sqrt(0 - eps) is not defined, so no central difference exists
+    with pytest.raises(GradcheckError, match=r"input 0.*domain.*sqrt"):
+        gradcheck(lambda x: x.sqrt(), [0.0])
+
+
+def test_gradcheck_of_an_infinite_slope_against_a_finite_one_fails():
+    fake = custom_op("f_infinite_slope", lambda x: x, lambda x, y: math.inf)
+    with pytest.raises(GradcheckError, match="inf"):
+        gradcheck(fake, [1.0])
+
+
+def test_gradcheck_of_a_nan_slope_fails():
+    fake = custom_op("f_nan_slope", lambda x: x, lambda x, y: math.nan)
+    with pytest.raises(GradcheckError, match="nan"):
+        gradcheck(fake, [1.0])
+
+
+# -- gradcheck at kinks ------------------------------------------------------------------
+
+
+def test_gradcheck_warns_at_a_relu_kink():
+    # relu at 0: slope 0 by convention, central difference 1/2; a warning says why
+    with pytest.warns(RuntimeWarning, match="kink"):
+        with pytest.raises(GradcheckError, match="kink"):
+            gradcheck(lambda x: x.relu(), [0.0])
+
+
+def test_gradcheck_warns_at_an_abs_kink():
+    # abs at 0: slope 0 by convention, central difference 0: they agree, with a warning
+    with pytest.warns(RuntimeWarning, match="abs"):
+        assert gradcheck(lambda x: abs(x), [0.0])
+
+
+def test_gradcheck_warns_at_a_kink_inside_an_expression():
+    with pytest.warns(RuntimeWarning, match="relu"):
+        try:
+            gradcheck(lambda x, y: (x - y).relu() * 2, [1.0, 1.0])
+        except GradcheckError:
+            pass
+
+
+def test_gradcheck_warns_at_a_custom_op_kink():
+    hinge = custom_op(
+        "f_hinge", lambda x: max(x, 1.0), lambda x, y: 1.0 if x > 1.0 else 0.0, kinks=(1.0,)
+    )
+    with pytest.warns(RuntimeWarning, match="f_hinge"):
+        try:
+            gradcheck(hinge, [1.0])
+        except GradcheckError:
+            pass
+
+
+# -- gradcheck input checks --------------------------------------------------------------
+
+
+def test_gradcheck_of_a_non_callable_raises_type_error():
+    with pytest.raises(TypeError, match="callable"):
+        gradcheck(3.0, [1.0])
+
+
+@pytest.mark.parametrize("bad", [dict(eps=0.0), dict(eps=-1e-6), dict(atol=-1.0), dict(rtol=-1.0)])
+def test_gradcheck_with_bad_tolerances_raises_value_error(bad):
+    with pytest.raises(ValueError):
+        gradcheck(lambda x: x, [1.0], **bad)
+
+
+def test_gradcheck_of_a_non_number_input_raises_type_error():
+    with pytest.raises(TypeError, match="str"):
+        gradcheck(lambda x: x, ["1.0"])

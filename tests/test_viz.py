@@ -1,0 +1,783 @@
+"""Tests for tinygrad_ann.viz: the pictures are rendered for real (system dot or graphviz-pure)."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import graphviz
+import pytest
+
+from tinygrad_ann import Value, custom_op, dot, sum_values
+from tinygrad_ann import viz
+from tinygrad_ann.viz import (
+    ROLE_COLORS,
+    BackpropReplay,
+    DotNotFoundError,
+    Drawing,
+    backprop_steps,
+    draw_dot,
+    draw_network,
+    find_dot,
+    op_label,
+)
+
+SVG = "{http://www.w3.org/2000/svg}"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+# ---------------------------------------------------------------------------
+# helpers and fixtures
+# ---------------------------------------------------------------------------
+
+
+def svg_root(drawing: graphviz.Digraph) -> ET.Element:
+    return ET.fromstring(drawing.pipe(format="svg"))
+
+
+def svg_texts(drawing: graphviz.Digraph) -> list[str]:
+    """Every text element of the rendered SVG."""
+    return ["".join(t.itertext()) for t in svg_root(drawing).iter(f"{SVG}text")]
+
+
+def svg_nodes(drawing: graphviz.Digraph) -> dict[str, ET.Element]:
+    """The SVG group of every node, by node name."""
+    return {
+        g.find(f"{SVG}title").text: g
+        for g in svg_root(drawing).iter(f"{SVG}g")
+        if g.get("class") == "node"
+    }
+
+
+def fills(group: ET.Element) -> set[str]:
+    """The fill colours used inside one SVG group (lower case, as Graphviz writes them)."""
+    return {el.get("fill").lower() for el in group.iter() if el.get("fill")}
+
+
+def node_positions(drawing: graphviz.Digraph) -> dict[str, tuple[str, str]]:
+    """Node name -> (x, y) from Graphviz's plain output."""
+    positions = {}
+    for line in drawing.pipe(format="plain").decode().splitlines():
+        parts = line.split()
+        if parts and parts[0] == "node":
+            positions[parts[1]] = (parts[2], parts[3])
+    return positions
+
+
+def lecture_neuron():
+    """o = tanh(x1*w1 + x2*w2 + b), the micrograd lecture's neuron, after backward()."""
+    x1 = Value(2.0, label="x1")
+    x2 = Value(0.0, label="x2")
+    w1 = Value(-3.0, label="w1")
+    w2 = Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    s = x1w1 + x2w2
+    s.label = "x1w1 + x2w2"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    o.backward()
+    return o, {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b, "n": n}
+
+
+def shared_graph():
+    """d = a*b + a: `a` feeds two nodes, so its grad gets two contributions."""
+    a = Value(2.0, label="a")
+    b = Value(-3.0, label="b")
+    c = a * b
+    c.label = "c"
+    d = c + a
+    d.label = "d"
+    return d, a, b, c
+
+
+def long_edge_graph(steps: int) -> Value:
+    """x = x * w + 1 repeated: w is used at every step, far from where it was made."""
+    x, w = Value(1.0, label="x"), Value(0.5, label="w")
+    for _ in range(steps):
+        x = x * w + 1
+    return x
+
+
+# Stand-ins for tinygrad_ann.nn with just the attributes draw_network reads.
+class StubNeuron:
+    def __init__(self, w, b, activation="relu"):
+        self.w = [Value(x) for x in w]
+        self.b = Value(b)
+        self.activation = activation
+
+
+class StubLayer:
+    def __init__(self, neurons):
+        self.neurons = neurons
+
+
+class StubMLP:
+    def __init__(self, layers):
+        self.layers = layers
+
+
+def stub_mlp() -> StubMLP:
+    """2 inputs -> 3 tanh -> 1 linear, with hand-picked weights."""
+    hidden = StubLayer([
+        StubNeuron([0.5, -1.0], 0.13, "tanh"),
+        StubNeuron([2.0, 0.25], -0.5, "tanh"),
+        StubNeuron([-0.1, 0.0], 0.0, "tanh"),
+    ])
+    out = StubLayer([StubNeuron([1.0, -2.0, 0.5], 0.3, "linear")])
+    return StubMLP([hidden, out])
+
+
+# ---------------------------------------------------------------------------
+# import layering
+# ---------------------------------------------------------------------------
+
+
+def test_import_tinygrad_ann_does_not_import_graphviz():
+    code = "import sys, tinygrad_ann; print('graphviz' in sys.modules, 'tinygrad_ann.viz' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+# ---------------------------------------------------------------------------
+# draw_dot: what is drawn
+# ---------------------------------------------------------------------------
+
+
+def test_draw_dot_returns_a_graphviz_digraph():
+    o, _ = lecture_neuron()
+    assert isinstance(draw_dot(o), graphviz.Digraph)
+
+
+def test_svg_shows_label_data_and_grad_of_every_value():
+    o, v = lecture_neuron()
+    texts = svg_texts(draw_dot(o))
+    for label in ("x1", "x2", "w1", "w2", "b", "x1*w1", "x2*w2", "x1w1 + x2w2", "n", "o"):
+        assert label in texts
+    # x1 = 2, w1 = -3: x1.grad = w1 * (1 - o^2) = -1.5, w1.grad = x1 * 0.5 = 1.0
+    for text in ("data 2.0000", "grad -1.5000", "data -3.0000", "grad 1.0000",
+                 "data 0.7071", "data 6.8814", "grad 0.5000"):
+        assert text in texts
+
+
+def test_one_op_node_per_value_with_operands_feeds_it():
+    o, _ = lecture_neuron()
+    texts = svg_texts(draw_dot(o))
+    assert texts.count("*") == 2 and texts.count("+") == 2 and texts.count("tanh") == 1
+
+
+def test_works_before_backward_with_grads_zero():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c = a * b
+    texts = svg_texts(draw_dot(c))
+    assert texts.count("grad 0.0000") == 3
+    assert "data -6.0000" in texts
+
+
+def test_show_grad_false_draws_only_data():
+    a = Value(2.0, label="a")
+    texts = svg_texts(draw_dot(a * a, show_grad=False))
+    assert "data 4.0000" in texts
+    assert not any(t.startswith("grad") for t in texts)
+
+
+def test_tiny_numbers_are_written_in_scientific_notation_not_as_zero():
+    a = Value(1e-6, label="tiny")
+    assert "data 1.000e-06" in svg_texts(draw_dot(a * 2))
+
+
+def test_same_graph_gives_identical_dot_source():
+    first, _ = lecture_neuron()
+    second, _ = lecture_neuron()  # a separate graph with the same values
+    assert draw_dot(first).source == draw_dot(first).source
+    assert draw_dot(first).source == draw_dot(second).source
+
+
+def test_node_names_follow_a_topological_order_not_id():
+    o, _ = lecture_neuron()
+    order = viz._drawing_order(o)
+    position = {id(v): i for i, v in enumerate(order)}
+    assert len(order) == len(o.topological_order())
+    assert all(position[id(c)] < position[id(v)] for v in order for c in v._prev)
+    source = draw_dot(o).source
+    assert f"v{len(order) - 1} " in source  # the root is last
+    assert str(id(o)) not in source
+
+
+def test_fused_dot_operands_are_drawn_in_reading_order_from_the_top():
+    w = [Value(0.5, label="wa"), Value(-1.0, label="wb")]
+    xs = [Value(2.0, label="xa"), Value(3.0, label="xb")]
+    y = dot(w, xs, Value(0.1, label="bias"))
+    order = viz._drawing_order(y)
+    assert [v.label for v in order[:-1]] == ["wa", "xa", "wb", "xb", "bias"]
+    positions = node_positions(draw_dot(y))
+    height = {v.label: float(positions[f"v{i}"][1]) for i, v in enumerate(order[:-1])}
+    assert height["wa"] > height["xa"] > height["wb"] > height["xb"] > height["bias"]
+
+
+def test_shared_operand_draws_two_edges_a_plus_a():
+    a = Value(3.0, label="a")
+    source = draw_dot(a + a).source
+    assert source.count("v0 -> v1op") == 2
+
+
+def test_deep_graph_builds_without_recursion():
+    x = Value(1.0, label="x")
+    for _ in range(5000):
+        x = x.tanh()
+    drawing = draw_dot(x, max_nodes=None)  # builds the whole source; no RecursionError
+    assert drawing.source.count("tanh") == 5000
+
+
+# ---------------------------------------------------------------------------
+# draw_dot: operation labels
+# ---------------------------------------------------------------------------
+
+
+def test_fused_dot_node_is_labelled_sum_w_x_plus_b_with_named_operands():
+    w = [Value(0.5, label="wa"), Value(-1.0, label="wb")]
+    xs = [Value(2.0, label="xa"), Value(3.0, label="xb")]
+    y = dot(w, xs, Value(0.1, label="bias"))
+    drawing = draw_dot(y)
+    texts = svg_texts(drawing)
+    assert "Σ w·x + b" in texts
+    for name in ("w1", "x1", "w2", "x2", "b"):
+        assert name in texts  # the edge labels say which operand is which
+
+
+def test_fused_dot_without_bias_is_labelled_sum_w_x():
+    y = dot([Value(1.0)], [Value(2.0)])
+    assert op_label(y) == "Σ w·x"
+
+
+def test_op_labels_for_special_ops():
+    x = Value(2.0)
+    cube = custom_op("cube_viz", lambda t: t ** 3, lambda t, y: 3 * t ** 2)
+    assert op_label(-x) == "−x"
+    assert op_label(sum_values([x, x, x])) == "Σ"
+    assert op_label(x ** 2) == "** 2"
+    assert op_label(x ** 0.5) == "** 0.5"
+    assert op_label(x ** Value(3.0)) == "**"  # a Value exponent is an operand, drawn as an edge
+    assert op_label(x.leaky_relu(0.2)) == "leaky_relu 0.2"
+    assert op_label(cube(x)) == "cube_viz"
+    assert [op_label(f) for f in (x + 1, x - 1, x * 2, x / 2, x.exp(), x.tanh())] == [
+        "+", "-", "*", "/", "exp", "tanh"]
+
+
+def test_subtraction_keeps_operand_order():
+    a, b = Value(5.0, label="a"), Value(1.0, label="b")
+    y = a - b
+    order = viz._drawing_order(y)
+    ia, ib = order.index(a), order.index(b)
+    drawing = draw_dot(y)
+    source = drawing.source
+    assert source.index(f"v{ia} -> v2op") < source.index(f"v{ib} -> v2op")
+    positions = node_positions(drawing)
+    assert float(positions[f"v{ia}"][1]) > float(positions[f"v{ib}"][1])  # a above b
+
+
+# ---------------------------------------------------------------------------
+# draw_dot: colours
+# ---------------------------------------------------------------------------
+
+
+def test_boxes_are_coloured_by_role():
+    o, v = lecture_neuron()
+    drawing = draw_dot(o, params=[v["w1"], v["w2"], v["b"]])
+    nodes = svg_nodes(drawing)
+    order = viz._drawing_order(o)
+    name = {id(node): f"v{i}" for i, node in enumerate(order)}
+    assert ROLE_COLORS["parameter"].lower() in fills(nodes[name[id(v["w1"])]])
+    assert ROLE_COLORS["parameter"].lower() in fills(nodes[name[id(v["b"])]])
+    assert ROLE_COLORS["input"].lower() in fills(nodes[name[id(v["x1"])]])
+    assert ROLE_COLORS["intermediate"].lower() in fills(nodes[name[id(v["n"])]])
+    assert ROLE_COLORS["root"].lower() in fills(nodes[name[id(o)]])
+
+
+def test_params_can_be_a_model_with_a_parameters_method():
+    w, x = Value(2.0, label="w"), Value(3.0, label="x")
+
+    class Model:
+        def parameters(self):
+            return [w]
+
+    by_list = draw_dot(w * x, params=[w]).source
+    by_model = draw_dot(w * x, params=Model()).source
+    assert by_list == by_model
+    assert ROLE_COLORS["parameter"] in by_model
+
+
+def test_without_params_all_leaves_share_one_colour():
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    source = draw_dot(a * b).source
+    assert ROLE_COLORS["parameter"] not in source
+    assert source.count(ROLE_COLORS["leaf"]) == 2
+
+
+def test_params_rejects_non_values():
+    with pytest.raises(TypeError, match="params= must hold Values"):
+        draw_dot(Value(1.0) * 2, params=[1.0])
+
+
+def test_legend_names_the_roles_present():
+    o, v = lecture_neuron()
+    texts = svg_texts(draw_dot(o, params=[v["w1"]], legend=True))
+    for name in ("root (e.g. the loss)", "intermediate result", "parameter",
+                 "input / constant", "operation"):
+        assert name in texts
+
+
+def test_grad_color_fills_grad_cells_by_magnitude():
+    a = Value(1.0, label="big")
+    b = Value(0.0, label="zero")
+    y = a * 100.0 + b * 0.0  # big.grad = 100, zero.grad = 0
+    y.backward()
+    drawing = draw_dot(y, grad_color=True, legend=True)
+    order = viz._drawing_order(y)
+    nodes = svg_nodes(drawing)
+    strongest = viz._GRAD_BANDS[0][1]
+    assert strongest.lower() in fills(nodes[f"v{order.index(a)}"])
+    assert not fills(nodes[f"v{order.index(b)}"]) & {c.lower() for _, c, _ in viz._GRAD_BANDS}
+    assert "|grad| / largest |grad|:" in svg_texts(drawing)
+
+
+def test_no_grad_colours_without_grad_color():
+    a = Value(1.0)
+    y = a * 3
+    y.backward()
+    source = draw_dot(y).source
+    assert not any(colour in source for _, colour, _ in viz._GRAD_BANDS)
+
+
+# ---------------------------------------------------------------------------
+# draw_dot: large graphs
+# ---------------------------------------------------------------------------
+
+
+def test_100k_node_graph_returns_a_small_summary_quickly():
+    x = Value(1.0, label="x")
+    for _ in range(50_000):
+        x = x * 1.0001 + 0.5  # 200,001 values
+    start = time.perf_counter()
+    drawing = draw_dot(x)
+    svg = drawing.pipe(format="svg")
+    elapsed = time.perf_counter() - start
+    assert elapsed < 10
+    assert len(drawing.source) < 10_000
+    texts = [t for t in ET.fromstring(svg).itertext()]
+    assert any("200,001 values: too many to draw readably (max_nodes=500)" in t for t in texts)
+    assert any("draw_dot(an_inner_node)" in t for t in texts)
+
+
+def test_summary_counts_values_per_operation():
+    x = Value(1.0)
+    for _ in range(300):
+        x = (x * 2.0).tanh()
+    texts = svg_texts(draw_dot(x, max_nodes=100))
+    i = texts.index("values made by each operation:")
+    assert [t.strip() for t in texts[i + 1: i + 5]] == ["*", "300", "tanh", "300"]
+
+
+def test_graph_with_many_long_edges_is_summarised_before_it_hangs_the_layout():
+    x = long_edge_graph(100)  # only 302 values, but w has 100 edges spanning the graph
+    start = time.perf_counter()
+    drawing = draw_dot(x)
+    drawing.pipe(format="svg")
+    assert time.perf_counter() - start < 10
+    assert "too slow to lay out" in drawing.source
+
+
+def test_max_nodes_none_draws_everything():
+    x = Value(1.0)
+    for _ in range(300):
+        x = x + 1
+    assert draw_dot(x, max_nodes=None).source.count("data ") == 601
+
+
+def test_max_nodes_must_be_positive():
+    with pytest.raises(ValueError, match="max_nodes"):
+        draw_dot(Value(1.0), max_nodes=0)
+
+
+def test_draw_dot_of_a_model_says_to_use_draw_network():
+    with pytest.raises(TypeError, match="draw_network"):
+        draw_dot(stub_mlp())
+
+
+# ---------------------------------------------------------------------------
+# rendering without a system Graphviz
+# ---------------------------------------------------------------------------
+
+
+def test_pipe_gives_svg():
+    o, _ = lecture_neuron()
+    assert draw_dot(o).pipe(format="svg").startswith(b"<?xml")
+
+
+def test_render_png_is_a_valid_png(tmp_path):
+    from PIL import Image
+
+    o, _ = lecture_neuron()
+    path = draw_dot(o).render(outfile=tmp_path / "neuron.png", cleanup=True)
+    data = Path(path).read_bytes()
+    assert data[:8] == PNG_SIGNATURE
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.width > 400 and 50 < image.height < image.width
+    assert not (tmp_path / "neuron.gv").exists()  # cleanup removed the source
+
+
+def test_render_with_filename_and_format(tmp_path):
+    o, _ = lecture_neuron()
+    path = draw_dot(o, format="svg").render("graph", directory=tmp_path)
+    assert Path(path) == tmp_path / "graph.svg"
+    assert Path(path).read_bytes().startswith(b"<?xml")
+    assert (tmp_path / "graph").exists()  # the DOT source, kept without cleanup
+
+
+def test_jupyter_display_gives_svg_and_png():
+    o, _ = lecture_neuron()
+    drawing = draw_dot(o)
+    bundle = drawing._repr_mimebundle_()
+    assert bundle["image/svg+xml"].startswith("<?xml")
+    assert drawing._repr_mimebundle_(include=["image/png"])["image/png"][:8] == PNG_SIGNATURE
+    assert drawing._repr_svg_().startswith("<?xml")
+
+
+def test_rendering_prints_no_warnings(capfd):
+    o, v = lecture_neuron()
+    draw_dot(o, params=[v["w1"]], legend=True, grad_color=True).pipe(format="svg")
+    BackpropReplay(shared_graph()[0])[2].pipe(format="svg")
+    draw_network(stub_mlp()).pipe(format="svg")
+    assert capfd.readouterr().err == ""
+
+
+def test_find_dot_prefers_the_system_dot(monkeypatch):
+    monkeypatch.setattr(viz.shutil, "which", lambda name: "/usr/bin/dot" if name == "dot" else None)
+    assert find_dot() == "/usr/bin/dot"
+
+
+def test_find_dot_falls_back_to_graphviz_pure_next_to_python(monkeypatch, tmp_path):
+    exe = tmp_path / ("graphviz-pure.exe" if os.name == "nt" else "graphviz-pure")
+    exe.write_text("")
+    exe.chmod(0o755)
+    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
+    monkeypatch.setattr(viz.sys, "executable", str(tmp_path / "python"))
+    assert find_dot() == str(exe)
+
+
+def test_missing_backend_error_says_how_to_install(monkeypatch, tmp_path):
+    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
+    monkeypatch.setattr(viz.sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setattr(viz.sysconfig, "get_path", lambda name: str(tmp_path))
+    with pytest.raises(DotNotFoundError) as info:
+        draw_dot(Value(1.0) * 2).pipe()
+    message = str(info.value)
+    assert "pip install graphviz-pure" in message
+    assert "apt install graphviz" in message
+    assert isinstance(info.value, graphviz.ExecutableNotFound)
+
+
+def test_a_layout_that_takes_too_long_is_stopped_with_advice(monkeypatch):
+    monkeypatch.setattr(Drawing, "timeout", 1e-9)
+    with pytest.raises(RuntimeError, match="draw a part of the graph|Draw a part of the graph"):
+        draw_dot(Value(1.0) * 2).pipe()
+
+
+def test_a_format_graphviz_pure_cannot_write_is_a_clear_error(monkeypatch):
+    if "graphviz-pure" not in Path(find_dot()).name:
+        pytest.skip("the system dot writes pdf")
+    with pytest.raises(ValueError, match="graphviz-pure cannot write 'pdf' yet"):
+        draw_dot(Value(1.0) * 2).pipe(format="pdf")
+
+
+def test_unknown_format_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown format"):
+        Drawing(body=["a -> b"]).pipe(format="gif2")
+
+
+# ---------------------------------------------------------------------------
+# BackpropReplay
+# ---------------------------------------------------------------------------
+
+
+def test_replay_has_a_start_frame_and_one_per_node_with_operands():
+    o, _ = lecture_neuron()
+    inner = [v for v in o.topological_order() if v._prev]
+    replay = BackpropReplay(o)
+    assert len(replay) == len(inner) + 1
+    assert [s.number for s in replay.steps] == list(range(len(inner) + 1))
+
+
+def test_replay_runs_nodes_in_reverse_topological_order():
+    o, _ = lecture_neuron()
+    inner = [v for v in o.topological_order() if v._prev]
+    assert [s.node for s in BackpropReplay(o).steps[1:]] == inner[::-1]
+
+
+def test_replay_final_grads_equal_backward():
+    o, _ = lecture_neuron()
+    replay = BackpropReplay(o)
+    for v in o.topological_order():
+        v.grad = 0.0
+    o.backward()
+    assert list(replay.steps[-1].grads) == [v.grad for v in replay.order]
+
+
+def test_replay_final_grads_equal_backward_for_a_network():
+    nn = pytest.importorskip("tinygrad_ann.nn")
+    model = nn.MLP(2, [4, 4, 1], rng=0)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    replay = BackpropReplay(loss)
+    model.zero_grad()
+    loss.backward()
+    assert list(replay.steps[-1].grads) == [v.grad for v in replay.order]
+
+
+def test_replay_leaves_the_users_grads_as_they_were():
+    d, a, b, c = shared_graph()
+    a.grad, b.grad, c.grad, d.grad = 10.0, 20.0, 30.0, 40.0
+    BackpropReplay(d)
+    assert (a.grad, b.grad, c.grad, d.grad) == (10.0, 20.0, 30.0, 40.0)
+
+
+def test_replay_start_frame_shows_only_the_root_grad():
+    d, *_ = shared_graph()
+    texts = svg_texts(BackpropReplay(d)[0])
+    assert "grad 1.0000" in texts
+    assert texts.count("grad ?") == 3  # a, b, c: nothing has arrived yet
+
+
+def test_replay_marks_a_partial_grad_with_more_to_come():
+    d, a, b, c = shared_graph()
+    replay = BackpropReplay(d)
+    step = replay.steps[1]  # d = c + a ran: a has 1 of its 2 contributions
+    assert step.node is d
+    assert step.remaining[replay.order.index(a)] == 1
+    assert "grad 1.0000 + ?" in svg_texts(replay[1])
+
+
+def test_replay_shows_plus_equals_for_a_second_contribution():
+    d, a, b, c = shared_graph()
+    replay = BackpropReplay(d)
+    last = replay.steps[2]  # c = a * b ran: a.grad += b.data * c.grad = -3
+    assert last.node is c
+    ia = replay.order.index(a)
+    assert (ia, -3.0, True) in last.contributions
+    assert "a.grad += -3.0000" in last.caption
+    texts = svg_texts(replay[2])
+    assert "grad += -3.0000" in texts
+    assert "grad -2.0000" in texts  # 1 + (-3)
+
+
+def test_replay_first_contribution_is_labelled_without_plus_equals():
+    d, a, b, c = shared_graph()
+    replay = BackpropReplay(d)
+    texts = svg_texts(replay[2])
+    assert "grad = 2.0000" in texts  # b.grad: its only contribution, a.data * c.grad
+
+
+def test_replay_highlights_the_node_whose_backward_runs():
+    d, a, b, c = shared_graph()
+    replay = BackpropReplay(d)
+    ic = replay.order.index(c)
+    nodes = svg_nodes(replay[2])
+    assert viz._ACTIVE.lower() in fills(nodes[f"v{ic}op"])
+    assert viz._ACTIVE.lower() not in fills(nodes[f"v{replay.order.index(d)}op"])
+
+
+def test_replay_caption_shows_the_local_derivative_rule():
+    d, *_ = shared_graph()
+    texts = svg_texts(BackpropReplay(d)[2])
+    assert any("d(a * b)/da = b" in t for t in texts)
+
+
+def test_replay_frames_keep_the_same_layout():
+    o, _ = lecture_neuron()
+    replay = BackpropReplay(o)
+    first = node_positions(replay[0])
+    assert all(node_positions(frame) == first for frame in replay[1:])
+
+
+def test_replay_of_a_huge_graph_raises_with_advice():
+    x = Value(1.0)
+    for _ in range(300):
+        x = x + 1
+    with pytest.raises(ValueError, match=r"root\._prev\[0\]"):
+        BackpropReplay(x)
+
+
+def test_backprop_steps_returns_a_list_of_drawings():
+    d, *_ = shared_graph()
+    frames = backprop_steps(d)
+    assert isinstance(frames, list) and len(frames) == 3
+    assert all(isinstance(f, graphviz.Digraph) for f in frames)
+
+
+def test_save_frames_writes_one_png_per_step(tmp_path):
+    d, *_ = shared_graph()
+    paths = BackpropReplay(d).save_frames(tmp_path / "frames")
+    assert [p.name for p in paths] == ["step_000.png", "step_001.png", "step_002.png"]
+    assert all(p.read_bytes()[:8] == PNG_SIGNATURE for p in paths)
+
+
+def test_save_frames_as_svg(tmp_path):
+    d, *_ = shared_graph()
+    paths = BackpropReplay(d).save_frames(tmp_path, format="svg")
+    assert all(p.suffix == ".svg" and p.read_bytes().startswith(b"<?xml") for p in paths)
+
+
+def test_save_gif_is_animated_with_every_frame(tmp_path):
+    from PIL import Image
+
+    d, *_ = shared_graph()
+    path = BackpropReplay(d).save_gif(tmp_path / "backprop.gif")
+    with Image.open(path) as gif:
+        assert gif.format == "GIF"
+        assert gif.n_frames == 3
+        assert gif.width > 300
+
+
+def test_show_without_ipywidgets_returns_the_frames(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # makes `import ipywidgets` fail
+    d, *_ = shared_graph()
+    frames = BackpropReplay(d).show()
+    assert isinstance(frames, list) and len(frames) == 3
+
+
+def test_show_with_ipywidgets_returns_a_slider_widget():
+    widgets = pytest.importorskip("ipywidgets")
+    d, *_ = shared_graph()
+    replay = BackpropReplay(d)
+    ui = replay.show()
+    assert isinstance(ui, widgets.VBox)
+    slider = ui.children[0].children[1]
+    picture = ui.children[1]
+    assert picture.value.startswith("<svg") and picture.value in replay.svg(0)
+    slider.value = 2
+    assert picture.value in replay.svg(2) and picture.value not in replay.svg(0)
+
+
+def test_svg_of_a_frame_is_cached():
+    d, *_ = shared_graph()
+    replay = BackpropReplay(d)
+    assert replay.svg(-1) is replay.svg(2)
+
+
+# ---------------------------------------------------------------------------
+# draw_network
+# ---------------------------------------------------------------------------
+
+
+def test_draw_network_draws_inputs_and_layers_as_columns():
+    drawing = draw_network(stub_mlp())
+    texts = svg_texts(drawing)
+    for column in ("input", "hidden 1", "output"):
+        assert column in texts
+    assert {"x1", "x2"} <= set(texts)
+    assert drawing.source.count("subgraph cluster_") == 3
+    assert drawing.source.count("rank=same") == 3
+
+
+def test_draw_network_draws_every_connection():
+    drawing = draw_network(stub_mlp())
+    edges = [ln for ln in drawing.source.splitlines() if "->" in ln and "invis" not in ln]
+    assert len(edges) == 2 * 3 + 3 * 1
+
+
+def test_draw_network_colours_connections_by_sign_and_widths_by_magnitude():
+    source = draw_network(stub_mlp(), values=False).source
+    edge = {ln.split("[")[0].strip(): ln for ln in source.splitlines() if "->" in ln}
+    assert viz._POSITIVE in edge["x1 -> n1_2"]  # w = 2, the largest: the thickest
+    assert "penwidth=4.00" in edge["x1 -> n1_2"]
+    assert viz._NEGATIVE in edge["x2 -> n1_1"]  # w = -1: half as thick
+    assert "penwidth=2.30" in edge["x2 -> n1_1"]
+    assert viz._ZERO in edge["x2 -> n1_3"]  # w = 0: grey and thin
+    assert "penwidth=0.60" in edge["x2 -> n1_3"]
+
+
+def test_draw_network_shows_activation_and_bias_in_each_neuron():
+    texts = svg_texts(draw_network(stub_mlp()))
+    assert texts.count("tanh") == 3 and texts.count("linear") == 1
+    assert {"b = 0.13", "b = -0.50", "b = 0", "b = 0.30"} <= set(texts)
+
+
+def test_draw_network_writes_weights_on_small_networks():
+    texts = svg_texts(draw_network(stub_mlp()))
+    assert "-2.00" in texts and "0.25" in texts
+
+
+def test_draw_network_grads_mode_shows_gradients():
+    model = stub_mlp()
+    for layer in model.layers:
+        for neuron in layer.neurons:
+            for w in neuron.w:
+                w.grad = 0.5
+            neuron.b.grad = -0.25
+    drawing = draw_network(model, show="grads")
+    texts = svg_texts(drawing)
+    assert "b.grad = -0.25" in texts
+    assert "connections (w.grad):" in texts
+    edges = [ln for ln in drawing.source.splitlines() if "->" in ln and "invis" not in ln]
+    assert edges and all(viz._POSITIVE in ln for ln in edges)  # every w.grad is +0.5
+
+
+def test_draw_network_accepts_a_layer_and_a_neuron():
+    layer_texts = svg_texts(draw_network(StubLayer([StubNeuron([1.0], 0.0)] * 2)))
+    neuron_texts = svg_texts(draw_network(StubNeuron([1.0, -1.0, 0.5], 0.2, "sigmoid")))
+    assert layer_texts.count("relu") == 2
+    assert "sigmoid" in neuron_texts and "x3" in neuron_texts
+
+
+def test_draw_network_names_a_function_activation():
+    def swish(v):
+        return v * v.sigmoid()
+
+    assert "swish" in svg_texts(draw_network(StubNeuron([1.0], 0.0, swish)))
+
+
+def test_draw_network_rejects_weights_that_do_not_match_the_layer_before():
+    bad = StubMLP([StubLayer([StubNeuron([1.0, 2.0], 0.0)]), StubLayer([StubNeuron([1.0, 2.0], 0.0)])])
+    with pytest.raises(ValueError, match="neuron 1 of layer 2 has 2 weights"):
+        draw_network(bad)
+
+
+def test_draw_network_of_too_many_connections_says_how_to_draw_a_part():
+    big = StubLayer([StubNeuron([0.1] * 100, 0.0) for _ in range(20)])
+    with pytest.raises(ValueError, match=r"draw_network\(model.layers\[-1\]\)"):
+        draw_network(big)
+
+
+def test_draw_network_rejects_a_value_with_a_hint():
+    with pytest.raises(TypeError, match="draw_dot"):
+        draw_network(Value(1.0))
+
+
+def test_draw_network_of_the_real_mlp():
+    nn = pytest.importorskip("tinygrad_ann.nn")
+    model = nn.MLP(2, [4, 4, 1], rng=0)
+    drawing = draw_network(model)
+    texts = svg_texts(drawing)
+    assert {"input", "hidden 1", "hidden 2", "output"} <= set(texts)
+    assert texts.count("relu") == 8 and texts.count("linear") == 1
+    edges = [ln for ln in drawing.source.splitlines() if "->" in ln and "invis" not in ln]
+    assert len(edges) == 2 * 4 + 4 * 4 + 4 * 1
+
+
+def test_draw_dot_of_the_real_mlp_colours_its_parameters():
+    nn = pytest.importorskip("tinygrad_ann.nn")
+    model = nn.MLP(2, [4, 4, 1], rng=0)
+    loss = (model([1.0, -2.0]) - 1.0) ** 2
+    loss.backward()
+    drawing = draw_dot(loss, params=model)
+    assert drawing.source.count(ROLE_COLORS["parameter"]) == len(model.parameters())
+    assert svg_texts(drawing).count("Σ w·x + b") == 9

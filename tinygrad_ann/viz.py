@@ -1,0 +1,1428 @@
+"""Pictures: the computation graph of a Value, backprop step by step, and a network's neurons.
+
+- `draw_dot(root)`: the graph of the micrograd lecture. One box per Value
+  (`label | data 2.0000 | grad -3.0000`), one small node per operation feeding it,
+  coloured by role (parameters, inputs and constants, intermediate results, the root).
+- `BackpropReplay(root)`: backward() replayed one node at a time, as frames to step
+  through in a notebook, save for slides, or save as an animated GIF.
+- `draw_network(model)`: an MLP, Layer or Neuron as columns of neurons, every
+  connection coloured by its weight's sign, as thick as its magnitude.
+
+Every picture is a `Drawing`, a `graphviz.Digraph` that renders with the system
+Graphviz `dot` when there is one and otherwise with `graphviz-pure` (a
+self-contained `dot` installed from PyPI with this library), so `.pipe()`,
+`.render()` and inline display in Jupyter work after `pip install` alone.
+
+Example:
+    >>> from tinygrad_ann import Value
+    >>> a = Value(2.0, label='a'); b = Value(-3.0, label='b')
+    >>> c = a * b; c.label = 'c'
+    >>> c.backward()
+    >>> picture = draw_dot(c)
+    >>> 'grad -3.0000' in picture.source          # a.grad = b = -3
+    True
+    >>> picture.pipe(format='svg')[:5]            # runs dot or graphviz-pure
+    b'<?xml'
+    >>> picture.render('graph', format='png', cleanup=True)   # doctest: +SKIP
+    'graph.png'
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import math
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence, Union, overload
+
+import graphviz
+
+from .engine import OPS, Value
+
+__all__ = [
+    "draw_dot",
+    "draw_network",
+    "BackpropReplay",
+    "ReplayStep",
+    "backprop_steps",
+    "Drawing",
+    "find_dot",
+    "DotNotFoundError",
+    "op_label",
+    "ROLE_COLORS",
+]
+
+# ---------------------------------------------------------------------------
+# Colours. Paul Tol's colour-blind-safe schemes (https://personal.sron.nl/~pault/):
+# his "pale" colours as fills behind black text, "bright" blue and red for signs,
+# and his sequential YlOrBr for magnitudes. Each pair stays distinct for the
+# common forms of colour blindness, and every fill is light enough to read on.
+# ---------------------------------------------------------------------------
+
+ROLE_COLORS: dict[str, str] = {
+    "parameter": "#BBCCEE",  # pale blue: learned, changed by the optimizer
+    "input": "#EEEEBB",  # pale yellow: data and constants
+    "leaf": "#EEEEBB",  # a leaf when no `params=` says which leaves are parameters
+    "intermediate": "#FFFFFF",  # white: results of operations
+    "root": "#FFCCCC",  # pale red: the Value drawn from (usually the loss)
+}
+_ROLE_NAMES = {
+    "parameter": "parameter",
+    "input": "input / constant",
+    "leaf": "leaf (input, constant or parameter)",
+    "intermediate": "intermediate result",
+    "root": "root (e.g. the loss)",
+}
+
+_POSITIVE = "#4477AA"  # Tol bright blue
+_NEGATIVE = "#EE6677"  # Tol bright red
+_ZERO = "#BBBBBB"  # Tol grey
+_INK = "#333333"  # text and outlines: softer than pure black
+_LINE = "#777777"  # edges and op-node outlines
+_ACTIVE = "#EE7733"  # Tol vibrant orange: the node whose _backward() runs in a replay
+_ACCUMULATE = "#CC3311"  # Tol vibrant red: a gradient added (+=) to one already there
+_FONT = "Helvetica"
+
+# |grad| relative to the largest |grad| in the picture -> fill of the grad cell
+# (Tol's YlOrBr, its lighter half so that black text stays readable).
+_GRAD_BANDS: tuple[tuple[float, str, str], ...] = (
+    (0.5, "#EC7014", "≥ 0.5"),
+    (0.1, "#FB9A29", "0.1 – 0.5"),
+    (0.01, "#FEC44F", "0.01 – 0.1"),
+    (0.001, "#FEE391", "0.001 – 0.01"),
+    (0.0, "#FFF7BC", "< 0.001"),
+)
+
+# ---------------------------------------------------------------------------
+# Rendering without a system Graphviz: find a `dot` program, and a Digraph that
+# runs it.
+# ---------------------------------------------------------------------------
+
+_INSTALL_HINT = (
+    "Drawing needs a Graphviz `dot` program, and none was found. Install one of:\n"
+    "  pip install graphviz-pure      (a self-contained dot from PyPI, no system packages)\n"
+    "  apt install graphviz           (or: brew install graphviz, conda install graphviz)\n"
+)
+
+
+class DotNotFoundError(graphviz.ExecutableNotFound):
+    """Raised when neither the system `dot` nor `graphviz-pure` can be found.
+
+    A subclass of `graphviz.ExecutableNotFound`, so code that catches that still works.
+
+    Example:
+        >>> issubclass(DotNotFoundError, RuntimeError)
+        True
+    """
+
+    def __init__(self, message: str) -> None:
+        RuntimeError.__init__(self, message)
+
+
+def find_dot() -> str:
+    """The path of the program that lays out and renders drawings.
+
+    The system Graphviz `dot` when it is on PATH; otherwise `graphviz-pure`,
+    looked for next to the running Python (the venv's bin or Scripts folder),
+    in this Python's scripts folder, then on PATH. Raises `DotNotFoundError`,
+    which says how to install one, when there is neither.
+
+    Example:
+        >>> Path(find_dot()).name in ('dot', 'dot.exe', 'graphviz-pure', 'graphviz-pure.exe')
+        True
+    """
+    system_dot = shutil.which("dot")
+    if system_dot:
+        return system_dot
+    name = "graphviz-pure.exe" if os.name == "nt" else "graphviz-pure"
+    folders = [Path(sys.executable).parent]
+    try:
+        folders.append(Path(sysconfig.get_path("scripts")))
+    except KeyError:  # pragma: no cover - an unusual install scheme
+        pass
+    for folder in folders:
+        candidate = folder / name
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    on_path = shutil.which("graphviz-pure")
+    if on_path:
+        return on_path
+    raise DotNotFoundError(
+        _INSTALL_HINT
+        + f"(Looked for `dot` on PATH, and for `{name}` in {folders[0]} and on PATH.)"
+    )
+
+
+# Harmless notes graphviz-pure prints when it estimates the width of characters
+# such as Σ or − that its metrics table lacks; not worth showing to a student.
+_NOISE = ("no value for width of non-ASCII character",)
+
+
+class Drawing(graphviz.Digraph):
+    """A `graphviz.Digraph` that renders with the system `dot` or `graphviz-pure`.
+
+    Everything of `graphviz.Digraph` works as usual (`.source`, `.node()`,
+    `.edge()`, `.save()`, `.view()`); `pipe()` and `render()` run the program that
+    `find_dot()` picks, and Jupyter shows the drawing inline (as SVG) through them.
+
+    Example:
+        >>> d = Drawing()
+        >>> d.edge('a', 'b')
+        >>> d.pipe(format='svg')[:5]
+        b'<?xml'
+        >>> d.render('ab', format='png', cleanup=True)   # doctest: +SKIP
+        'ab.png'
+
+    A layout that takes longer than `Drawing.timeout` seconds (120) is stopped
+    with an error that says how to draw less, instead of hanging the notebook.
+    """
+
+    timeout: float | None = 120.0
+    """Seconds a layout may take before it is stopped with an error (None: no limit)."""
+
+    def _run(
+        self,
+        format: str | None,
+        renderer: str | None,
+        formatter: str | None,
+        neato_no_op: bool | int | None,
+        quiet: bool,
+        engine: str | None,
+        extra: Sequence[str],
+        stdin: bytes | None,
+    ) -> bytes:
+        """Run the dot program with -K/-T flags and `extra` arguments; its stdout."""
+        fmt = format or self.format
+        if fmt not in graphviz.FORMATS:
+            raise ValueError(f"unknown format {fmt!r}: use 'svg' or 'png' (or another Graphviz format)")
+        flag = ":".join(f for f in (fmt, renderer, formatter) if f is not None)
+        cmd = [find_dot(), f"-K{engine or self.engine}", f"-T{flag}"]
+        if neato_no_op:
+            cmd.append(f"-n{int(neato_no_op)}")
+        cmd += extra
+        try:
+            proc = subprocess.run(cmd, input=stdin, capture_output=True, timeout=self.timeout)
+        except FileNotFoundError:  # found a moment ago, gone now
+            raise DotNotFoundError(_INSTALL_HINT + f"(Could not run {cmd[0]}.)") from None
+        except subprocess.TimeoutExpired:
+            raise RuntimeError(
+                f"laying out this drawing took longer than {self.timeout:g} s, so it was "
+                f"stopped. Draw a part of the graph (draw_dot(an_inner_node)), or allow "
+                f"more time: Drawing.timeout = 600"
+            ) from None
+        if proc.returncode:
+            if b"not recognized" in proc.stderr and "graphviz-pure" in Path(cmd[0]).name:
+                raise ValueError(
+                    f"graphviz-pure cannot write {fmt!r} yet: use 'svg' or 'png' (or install "
+                    f"the system Graphviz, e.g. apt install graphviz, which can)"
+                )
+            raise graphviz.CalledProcessError(
+                proc.returncode, cmd, output=proc.stdout, stderr=proc.stderr
+            )
+        if proc.stderr and not quiet:
+            text = proc.stderr.decode("utf-8", "replace")
+            lines = [ln for ln in text.splitlines() if not any(n in ln for n in _NOISE)]
+            if lines:
+                sys.stderr.write("\n".join(lines) + "\n")
+        return proc.stdout
+
+    @overload
+    def pipe(self, format: str | None = ..., renderer: str | None = ...,
+             formatter: str | None = ..., neato_no_op: bool | int | None = ...,
+             quiet: bool = ..., *, engine: str | None = ..., encoding: None = ...) -> bytes: ...
+
+    @overload
+    def pipe(self, format: str | None = ..., renderer: str | None = ...,
+             formatter: str | None = ..., neato_no_op: bool | int | None = ...,
+             quiet: bool = ..., *, engine: str | None = ..., encoding: str) -> str: ...
+
+    def pipe(
+        self,
+        format: str | None = None,
+        renderer: str | None = None,
+        formatter: str | None = None,
+        neato_no_op: bool | int | None = None,
+        quiet: bool = False,
+        *,
+        engine: str | None = None,
+        encoding: str | None = None,
+    ) -> bytes | str:
+        """The rendered picture (bytes, or str when `encoding` is given), as in graphviz.
+
+        Example:
+            >>> Drawing(body=['a -> b']).pipe(format='png')[:4]
+            b'\\x89PNG'
+        """
+        out = self._run(
+            format, renderer, formatter, neato_no_op, quiet, engine, (),
+            self.source.encode(self.encoding),
+        )
+        return out.decode(encoding) if encoding is not None else out
+
+    def render(
+        self,
+        filename: str | os.PathLike[str] | None = None,
+        directory: str | os.PathLike[str] | None = None,
+        view: bool = False,
+        cleanup: bool = False,
+        format: str | None = None,
+        renderer: str | None = None,
+        formatter: str | None = None,
+        neato_no_op: bool | int | None = None,
+        quiet: bool = False,
+        quiet_view: bool = False,
+        *,
+        outfile: str | os.PathLike[str] | None = None,
+        engine: str | None = None,
+        raise_if_result_exists: bool = False,
+        overwrite_source: bool = False,
+    ) -> str:
+        """Save the DOT source and render it to a file; the file's path, as in graphviz.
+
+        `render('graph', format='png')` writes `graph` (the source) and
+        `graph.png`; `render(outfile='graph.png')` writes `graph.gv` and
+        `graph.png`; `cleanup=True` deletes the source afterwards.
+
+        Example:
+            >>> Drawing(body=['a -> b']).render(outfile='ab.svg', cleanup=True)  # doctest: +SKIP
+            'ab.svg'
+        """
+        if outfile is not None:
+            outfile = Path(outfile)
+            if format is None:
+                format = outfile.suffix[1:].lower()
+                if not format:
+                    raise ValueError(
+                        f"render: cannot tell the format of {os.fspath(outfile)!r}; "
+                        f"give format='png' or a file name ending in .svg, .png, ..."
+                    )
+            if directory is None:
+                outfile = Path(self.directory, outfile)
+            if filename is None:
+                filename = outfile.with_suffix(".gv")
+        fmt = format or self.format
+        source_path = self.save(filename, directory=directory)
+        target = outfile if outfile is not None else Path(f"{source_path}.{fmt}")
+        if raise_if_result_exists and target.exists():
+            raise graphviz.FileExistsError(f"output file exists: {os.fspath(target)!r}")
+        if not overwrite_source and Path(source_path).resolve() == target.resolve():
+            raise ValueError(
+                f"render: outfile {os.fspath(target)!r} is the DOT source file; "
+                f"choose another name (or overwrite_source=True)"
+            )
+        self._run(
+            fmt, renderer, formatter, neato_no_op, quiet, engine,
+            ("-o", os.fspath(target), os.fspath(source_path)), None,
+        )
+        if cleanup:
+            os.remove(source_path)
+        if view or quiet_view:
+            self._view(os.fspath(target), format=fmt, quiet=quiet_view)
+        return os.fspath(target)
+
+    def _repr_svg_(self) -> str:
+        """The SVG for front ends that ask for `_repr_svg_` (Jupyter uses `_repr_mimebundle_`)."""
+        return self.pipe(format="svg", encoding="utf-8")
+
+
+def _new_drawing(rankdir: str, format: str, caption: str | None = None) -> Drawing:
+    """A Drawing with the house style: white page, readable fonts, calm lines.
+
+    `caption` is an HTML-like fragment (see `_caption`) shown above the picture.
+    """
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
+    graph_attr = {
+        "rankdir": rankdir,
+        "bgcolor": "white",
+        "fontname": _FONT,
+        "fontsize": "13",
+        "fontcolor": _INK,
+        "nodesep": "0.25",
+        "ranksep": "0.45",
+        "pad": "0.2",
+    }
+    if caption:
+        graph_attr.update(label=_html_label(caption), labelloc="t", labeljust="l")
+    return Drawing(
+        format=format,
+        graph_attr=graph_attr,
+        node_attr={"fontname": _FONT, "fontsize": "12", "fontcolor": _INK, "color": _INK},
+        edge_attr={"fontname": _FONT, "fontsize": "10", "color": _LINE,
+                   "arrowsize": "0.7", "fontcolor": "#666666"},
+    )
+
+
+def _caption(title: str | None, lines: Sequence[str] = ()) -> str | None:
+    """A title (plain text) and further lines (HTML-like fragments) as one table."""
+    rows = []
+    if title:
+        rows.append(f'<tr><td align="left"><b>{html.escape(title)}</b></td></tr>')
+    rows += [f'<tr><td align="left">{line}</td></tr>' for line in lines]
+    if not rows:
+        return None
+    rows.append('<tr><td height="6"></td></tr>')  # a little air between caption and picture
+    return '<table border="0" cellspacing="0" cellpadding="2">' + "".join(rows) + "</table>"
+
+
+def _key(heading: str, items: Sequence[tuple[str, str]], line: bool = False, note: str = "") -> str:
+    """One row of a legend: a heading, a swatch (or a short line) and a name per item, a note."""
+    cells = [f'<td align="left"><font color="#666666">{html.escape(heading)}</font></td><td width="4"></td>']
+    for colour, text in items:
+        if line:  # a short thick line, like the edges it explains
+            cells.append(f'<td><table border="0" cellspacing="0" cellpadding="0"><tr><td '
+                         f'fixedsize="true" width="24" height="4" bgcolor="{colour}"></td></tr>'
+                         f'</table></td>')
+        else:
+            cells.append(f'<td fixedsize="true" width="14" height="14" border="1" '
+                         f'color="#999999" bgcolor="{colour}"></td>')
+        cells.append(f'<td align="left">{html.escape(text)}</td><td width="6"></td>')
+    if note:
+        cells.append(f'<td align="left">{html.escape(note)}</td>')
+    return (
+        '<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr>'
+        + "".join(cells) + "</tr></table>"
+    )
+
+
+# ---------------------------------------------------------------------------
+# How numbers and operations are written in the pictures.
+# ---------------------------------------------------------------------------
+
+
+def _fmt(x: float) -> str:
+    """4 decimals as in the lecture (2.0000); scientific where that would mislead."""
+    if x != x:
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0.0:
+        return "0.0000"  # also for -0.0
+    if 1e-4 <= abs(x) < 1e5:
+        return f"{x:.4f}"
+    return f"{x:.3e}"  # 1.000e-06, not a misleading 0.0000
+
+
+def _compact(x: float) -> str:
+    """2 decimals for the network picture (0.13); scientific for tiny and huge values."""
+    if x != x or math.isinf(x):
+        return _fmt(x)
+    if x == 0.0:
+        return "0"
+    if 0.01 <= abs(x) < 1000:
+        return f"{x:.2f}"
+    return f"{x:.1e}"
+
+
+def _number(x: float) -> str:
+    """A constant as written in code: 2 for 2.0, 0.5, -1."""
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
+
+
+# Ops drawn with a symbol other than their name. Every other op (exp, tanh,
+# relu, sqrt, custom ops, ...) is drawn with its name, so new ops need no entry.
+_OP_SYMBOLS = {
+    "neg": "−x",
+    "abs": "|x|",
+    "sum": "Σ",
+}
+
+
+def op_label(node: Value) -> str:
+    """The text of the small operation node that feeds `node` ('' for a leaf).
+
+    Most ops are drawn by name (`+`, `*`, `exp`, `tanh`, custom ops); `neg` as
+    `−x`, the fused neuron sum `dot` as `Σ w·x + b`, `sum` as `Σ`, a power
+    with a constant exponent with it (`** 2`), leaky_relu with its slope.
+
+    Example:
+        >>> x = Value(3.0)
+        >>> op_label(x ** 2), op_label(-x), op_label(x.leaky_relu(0.1)), op_label(x)
+        ('** 2', '−x', 'leaky_relu 0.1', '')
+    """
+    op = node._op
+    if not op:
+        return ""
+    # For `x ** 2.0` and `leaky_relu` the engine keeps the op's constant (a
+    # float, not an operand) in the `_b` slot.
+    constant = node._b
+    if op == "**" and isinstance(constant, float):
+        return f"** {_number(constant)}"
+    if op == "leaky_relu" and isinstance(constant, float):
+        return f"leaky_relu {_number(constant)}"
+    if op == "dot":  # operands w1, x1, ..., wn, xn, then b when their count is odd
+        return "Σ w·x + b" if len(node._prev) % 2 else "Σ w·x"
+    return _OP_SYMBOLS.get(op, op)
+
+
+def _rule(node: Value) -> str:
+    """The first line of the docstring of `node`'s backward rule: its local derivative."""
+    op = OPS.get(node._op)
+    doc = (op.backward.__doc__ or "").strip() if op else ""
+    return doc.splitlines()[0].strip() if doc else ""
+
+
+def _html_label(inner: str) -> str:
+    """Mark `inner` as a Graphviz HTML-like label (the graphviz package passes <...> through)."""
+    return f"<{inner}>"
+
+
+def _text_width(text: str, size: float = 12.0) -> float:
+    """A generous estimate of `text`'s width in points in Helvetica (bold) at `size`.
+
+    Used for cells that must keep one size from frame to frame of a replay: a
+    box or label that grew would move the whole layout.
+    """
+    narrow = set(" .,:;!|il-()[]ftrj'")
+    return sum((0.34 if ch in narrow else 0.64) for ch in text) * size + 4
+
+
+# ---------------------------------------------------------------------------
+# draw_dot
+# ---------------------------------------------------------------------------
+
+Params = Union[Iterable[Value], Any]
+
+
+def _parameter_ids(params: Params | None) -> set[int] | None:
+    """ids of the given parameters: Values, or a model with `.parameters()`."""
+    if params is None:
+        return None
+    source = params
+    if callable(getattr(params, "parameters", None)):
+        source = params.parameters()
+    if isinstance(source, Value):
+        source = [source]
+    try:
+        values = list(source)
+    except TypeError:
+        raise TypeError(
+            f"params= takes Values or a model with .parameters(), got "
+            f"{type(params).__name__}"
+        ) from None
+    for v in values:
+        if not isinstance(v, Value):
+            raise TypeError(f"params= must hold Values, got a {type(v).__name__}: {v!r}")
+    return {id(v) for v in values}
+
+
+def _roles(order: list[Value], root: Value, param_ids: set[int] | None) -> list[str]:
+    """Each node's role: 'root', 'intermediate', 'parameter', 'input' or 'leaf'."""
+    roles = []
+    for v in order:
+        if v is root:
+            roles.append("root")
+        elif v._prev:
+            roles.append("intermediate")
+        elif param_ids is None:
+            roles.append("leaf")
+        else:
+            roles.append("parameter" if id(v) in param_ids else "input")
+    return roles
+
+
+def _role_key(roles: Iterable[str]) -> str:
+    """The legend row for the roles present."""
+    present = set(roles)
+    items = [(ROLE_COLORS[r], _ROLE_NAMES[r])
+             for r in ("root", "intermediate", "parameter", "input", "leaf") if r in present]
+    return _key("boxes:", items + [("#F4F4F4", "operation")])
+
+
+def _grad_fill(g: float, largest: float) -> str | None:
+    """The grad cell's colour for |g| relative to the largest |grad|; None for 0."""
+    if g != g:
+        return _ZERO
+    if g == 0.0 or largest == 0.0:
+        return None
+    ratio = 1.0 if math.isinf(g) or math.isinf(largest) else abs(g) / largest
+    for threshold, colour, _ in _GRAD_BANDS:
+        if ratio >= threshold:
+            return colour
+    return _GRAD_BANDS[-1][1]  # pragma: no cover - the last band starts at 0
+
+
+def _value_box(
+    label: str,
+    data_text: str,
+    grad_text: str | None,
+    fill: str,
+    *,
+    grad_fill: str | None = None,
+    grad_min_width: float | None = None,
+    grad_style: str = "",
+    frame: int = 0,
+    frame_colour: str = _INK,
+) -> str:
+    """The HTML-like label of a Value, `label | data ... | grad ...`: a one-row table.
+
+    `frame` is the width of an outline around the whole box, in `frame_colour`.
+    """
+    cell = f' color="{_INK}"'
+    cells = []
+    if label:
+        cells.append(f"<td{cell}><b>{html.escape(label)}</b></td>")
+    cells.append(f"<td{cell}>{html.escape(data_text)}</td>")
+    if grad_text is not None:
+        attrs = cell + (f' bgcolor="{grad_fill}"' if grad_fill else "")
+        if grad_min_width:
+            attrs += f' width="{math.ceil(grad_min_width)}"'
+        text = html.escape(grad_text)
+        if grad_style == "italic":
+            text = f"<i>{text}</i>"
+        cells.append(f"<td{attrs}>{text}</td>")
+    return _html_label(
+        f'<table border="{frame}" cellborder="1" cellspacing="0" cellpadding="5" '
+        f'bgcolor="{fill}" color="{frame_colour}"><tr>{"".join(cells)}</tr></table>'
+    )
+
+
+_OP_NODE = {
+    "shape": "ellipse",
+    "style": "filled",
+    "fillcolor": "#F4F4F4",
+    "color": _LINE,
+    "fontsize": "12",
+    "margin": "0.06,0.03",
+    "height": "0.3",
+    "width": "0.4",
+}
+# For these ops the operands' order matters (a - b is not b - a): their edges
+# keep it, first operand on top (rankdir LR) or on the left (TB). Other ops go
+# without, as the constraint can make edges loop around each other.
+_ORDERED_OPS = {"-", "/", "**"}
+
+
+def _op_node_attrs(node: Value) -> dict[str, str]:
+    """Attributes of the op node that feeds `node`."""
+    return {**_OP_NODE, "ordering": "in"} if node._op in _ORDERED_OPS else dict(_OP_NODE)
+
+
+def _operand_names(node: Value) -> list[str]:
+    """Names for the operand edges of a fused 'dot' node (w1, x1, ..., b); '' otherwise."""
+    n = len(node._prev)
+    if node._op != "dot":
+        return [""] * n
+    return ["b" if (n % 2 and k == n - 1) else f"{'wx'[k % 2]}{k // 2 + 1}" for k in range(n)]
+
+
+def _drawing_order(root: Value) -> list[Value]:
+    """Every node under `root`, each after its operands, first operands first.
+
+    The nodes are named v0, v1, ... in this order. It is a topological order
+    like `Value.topological_order()` (and built the same way, with a stack
+    instead of recursion, so deep graphs work), but it visits a node's first
+    operand first: Graphviz keeps the order in which nodes are named, so the
+    operands of `Σ w·x + b` come out as w1, x1, w2, ... from the top.
+    """
+    order: list[Value] = []
+    seen: set[int] = set()
+    stack: list[Value | None] = [root]
+    while stack:
+        node = stack.pop()
+        if node is None:  # the marker: the node under it has all operands in order
+            order.append(stack.pop())  # type: ignore[arg-type]
+        elif id(node) not in seen:
+            seen.add(id(node))
+            stack.append(node)
+            stack.append(None)
+            stack.extend(c for c in reversed(node._prev) if id(c) not in seen)
+    return order
+
+
+def _layout_cost(order: list[Value]) -> int:
+    """An estimate of the extra work of laying out `order`: the length of its long edges.
+
+    `dot` puts each Value and each op node in a column (rank) and routes an edge
+    that skips k columns through k - 1 invisible nodes, which it then has to
+    place too: a weight used at every step of a long chain (x = x * w + 1,
+    100 times) adds thousands of them and makes the layout take minutes.
+    Here a node's column is its depth (leaves sit just before their first use),
+    and the estimate is the number of columns all edges skip.
+    """
+    depth: dict[int, int] = {}
+    first_use: dict[int, int] = {}
+    for v in order:  # operands come first
+        operands = v._prev
+        d = depth[id(v)] = 1 + max((depth[id(c)] for c in operands), default=-1)
+        for c in operands:
+            if not c._prev:
+                first_use[id(c)] = min(first_use.get(id(c), d), d)
+    skipped = 0
+    for v in order:
+        op_column = 2 * depth[id(v)] - 1
+        for c in v._prev:
+            column = 2 * depth[id(c)] if c._prev else 2 * first_use[id(c)] - 2
+            skipped += max(op_column - column - 1, 0)
+    return skipped
+
+
+# Past this estimated cost, ask dot for fewer refinement passes: the pictures
+# of such graphs came out the same, many times faster.
+_QUICK_LAYOUT_COST = 2000
+_QUICK_LAYOUT = {"nslimit": "2", "nslimit1": "2"}
+# A graph whose values plus long-edge cost exceed max_nodes times this is
+# summarised, as one with too many values is.
+_COST_PER_NODE = 20
+
+
+def draw_dot(
+    root: Value,
+    format: str = "svg",
+    rankdir: str = "LR",
+    *,
+    params: Params | None = None,
+    legend: bool = False,
+    grad_color: bool = False,
+    show_grad: bool = True,
+    max_nodes: int | None = 500,
+    title: str | None = None,
+) -> Drawing:
+    """Draw the computation graph that produced `root`, as in the micrograd lecture.
+
+    One box per Value, `label | data 2.0000 | grad -3.0000`, and one small node
+    per operation feeding it (`+`, `*`, `** 2`, `tanh`, `Σ w·x + b`, ...). The
+    boxes are coloured by role: the root (usually the loss), intermediate
+    results, and the leaves; pass `params=` (Values, or a model with
+    `.parameters()`) to tell parameters from inputs and constants.
+
+    Args:
+        root: the Value to draw from (everything it depends on is drawn).
+        format: the default output format of `.pipe()` / `.render()`.
+        rankdir: 'LR' (left to right, inputs on the left), or 'TB', 'RL', 'BT'.
+        params: the parameters, to colour them apart from inputs and constants.
+        legend: add a key to the colours above the picture.
+        grad_color: colour each grad cell by |grad| relative to the largest,
+            so you see where the gradient flows (and where it vanishes).
+        show_grad: show the grad cells (False for a picture of the forward pass).
+        max_nodes: past this many Values, draw a one-box summary (node counts
+            per operation, and how to draw a part) instead of an unreadable
+            wall; None for no limit. A graph with many long edges (a value
+            reused far from where it was made) is summarised sooner, when it
+            would take as long to lay out as 20 x max_nodes values.
+        title: a caption above the picture.
+
+    Works before `backward()` too (every grad is then 0). Node names come from
+    the topological order, so the same graph gives the same DOT source. The
+    edges into a `Σ w·x + b` node are named w1, x1, ..., b.
+
+    Example:
+        >>> x = Value(3.0, label='x'); w = Value(-2.0, label='w')
+        >>> y = (w * x).tanh(); y.label = 'y'
+        >>> y.backward()
+        >>> g = draw_dot(y, params=[w], legend=True)
+        >>> 'data -2.0000' in g.source, 'tanh' in g.source
+        (True, True)
+        >>> g.render('y_graph', format='png', cleanup=True)   # doctest: +SKIP
+        'y_graph.png'
+    """
+    if not isinstance(root, Value):
+        hint = (
+            " To draw a model's neurons use draw_network(model)."
+            if hasattr(root, "layers") or hasattr(root, "neurons")
+            else ""
+        )
+        raise TypeError(
+            f"draw_dot takes a Value (e.g. the loss), got {type(root).__name__}.{hint}"
+        )
+    if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 1):
+        raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
+    param_ids = _parameter_ids(params)
+    order = _drawing_order(root)  # iterative: fine for graphs of any depth
+    if max_nodes is not None and len(order) > max_nodes:
+        return _draw_summary(root, order, param_ids, format, rankdir, max_nodes, title, 0)
+    cost = _layout_cost(order)
+    if max_nodes is not None and len(order) + cost > _COST_PER_NODE * max_nodes:
+        return _draw_summary(root, order, param_ids, format, rankdir, max_nodes, title, cost)
+
+    roles = _roles(order, root, param_ids)
+    show_scale = grad_color and show_grad
+    keys = []
+    if legend:
+        keys.append(_role_key(roles))
+        if show_scale:
+            keys.append(_key("|grad| / largest |grad|:", [(c, t) for _, c, t in _GRAD_BANDS]))
+    dot = _new_drawing(rankdir, format, _caption(title, keys))
+    if cost > _QUICK_LAYOUT_COST:
+        dot.attr(**_QUICK_LAYOUT)
+    largest = max((abs(v.grad) for v in order if v.grad == v.grad), default=0.0)
+    for i, v in enumerate(order):
+        grad_text = f"grad {_fmt(v.grad)}" if show_grad else None
+        dot.node(
+            f"v{i}",
+            _value_box(
+                v.label, f"data {_fmt(v.data)}", grad_text, ROLE_COLORS[roles[i]],
+                grad_fill=_grad_fill(v.grad, largest) if show_scale else None,
+                frame=2 if roles[i] == "root" else 0,
+            ),
+            shape="plain",
+        )
+    index = {id(v): i for i, v in enumerate(order)}
+    for i, v in enumerate(order):
+        if not v._prev:
+            continue
+        dot.node(f"v{i}op", _html_label(html.escape(op_label(v))), **_op_node_attrs(v))
+        for child, name in zip(v._prev, _operand_names(v)):
+            dot.edge(f"v{index[id(child)]}", f"v{i}op", **({"label": name} if name else {}))
+        dot.edge(f"v{i}op", f"v{i}")
+    return dot
+
+
+def _draw_summary(
+    root: Value,
+    order: list[Value],
+    param_ids: set[int] | None,
+    format: str,
+    rankdir: str,
+    max_nodes: int,
+    title: str | None,
+    cost: int,
+) -> Drawing:
+    """A readable picture of a graph too large to draw: the root, and counts by op."""
+    ops = Counter(v._op for v in order if v._prev)
+    leaves = [v for v in order if not v._prev]
+    depth: dict[int, int] = {}
+    for v in order:  # operands come first, so their depths are known
+        depth[id(v)] = 1 + max((depth[id(c)] for c in v._prev), default=-1)
+
+    def row(name: str, count: int, fill: str = "") -> str:
+        bg = f' bgcolor="{fill}"' if fill else ""
+        return (f'<tr><td align="left"{bg}>{html.escape(name)}</td>'
+                f'<td align="right">{count:,}</td></tr>')
+
+    def note(text: str) -> str:
+        return f'<tr><td colspan="2" align="left"><i>{html.escape(text)}</i></td></tr>'
+
+    if len(order) > max_nodes:
+        headline = f"{len(order):,} values: too many to draw readably (max_nodes={max_nodes:,})"
+    else:
+        headline = f"{len(order):,} values with long edges: too slow to lay out (max_nodes={max_nodes:,})"
+    rows = [f'<tr><td colspan="2" align="left"><b>{html.escape(headline)}</b></td></tr>']
+    if len(order) <= max_nodes:
+        rows.append(note("values used far from where they are made (like a weight used at "
+                         "every step of a loop) make long edges"))
+    rows.append(row("operations on the longest path", depth[id(root)]))
+    if param_ids is None:
+        rows.append(row("leaves", len(leaves)))
+    else:
+        n_params = sum(1 for v in leaves if id(v) in param_ids)
+        rows.append(row("parameters", n_params, ROLE_COLORS["parameter"]))
+        rows.append(row("inputs / constants", len(leaves) - n_params, ROLE_COLORS["input"]))
+    rows.append(note("values made by each operation:"))
+    shown = sorted(ops.items(), key=lambda kv: (-kv[1], kv[0]))
+    for name, count in shown[:12]:
+        rows.append(row(f"   {_OP_SYMBOLS.get(name, name)}", count))
+    if len(shown) > 12:
+        rows.append(row(f"   {len(shown) - 12} other ops", sum(c for _, c in shown[12:])))
+    rows.append(note("to draw a part: draw_dot(an_inner_node), e.g. root._prev[0]"))
+    slow = " (slow: may take minutes)" if len(order) > 5000 or cost else ""
+    rows.append(note(f"to draw it all: draw_dot(root, max_nodes=None){slow}"))
+
+    dot = _new_drawing(rankdir, format, _caption(title))
+    dot.node(
+        "summary",
+        _html_label('<table border="1" cellborder="0" cellspacing="0" cellpadding="4" '
+                    f'color="{_LINE}">' + "".join(rows) + "</table>"),
+        shape="plain",
+    )
+    last = f"v{len(order) - 1}"  # the root's name in the full drawing too
+    dot.node(last, _value_box(root.label, f"data {_fmt(root.data)}", f"grad {_fmt(root.grad)}",
+                              ROLE_COLORS["root"], frame=2), shape="plain")
+    if root._prev:
+        dot.node(f"{last}op", _html_label(html.escape(op_label(root))), **_op_node_attrs(root))
+        dot.edge("summary", f"{last}op", style="dashed")
+        dot.edge(f"{last}op", last)
+    return dot
+
+
+# ---------------------------------------------------------------------------
+# Backpropagation step by step
+# ---------------------------------------------------------------------------
+
+
+class ReplayStep(NamedTuple):
+    """One frame of a `BackpropReplay`: the state after one node's `_backward()`.
+
+    Fields (positions refer to `BackpropReplay.order`):
+        number         0 for the start (root.grad = 1), then 1, 2, ...
+        node           the Value whose `_backward()` ran (the root at step 0)
+        grads          every node's grad so far; None where no gradient has arrived
+        remaining      how many of each node's users have still to push into it
+        contributions  (operand position, amount added, added to an earlier one?)
+        caption        a sentence that says what happened
+
+    Example:
+        >>> x = Value(3.0, label='x'); y = x * x; y.label = 'y'
+        >>> step = BackpropReplay(y).steps[1]
+        >>> step.grads, step.contributions      # x*x: x gets 2 * 3.0 in one step
+        ((6.0, 1.0), ((0, 6.0, False),))
+    """
+
+    number: int
+    node: Value
+    grads: tuple[float | None, ...]
+    remaining: tuple[int, ...]
+    contributions: tuple[tuple[int, float, bool], ...]
+    caption: str
+
+
+def _name(v: Value, i: int) -> str:
+    """How a caption names a node: its label, or its position."""
+    return v.label or f"node {i}"
+
+
+class BackpropReplay(Sequence[Drawing]):
+    """Backpropagation replayed one node at a time, as a sequence of drawings.
+
+    Frame 0 sets the root's grad to 1 (d root / d root). Each further frame
+    runs one node's `_backward()`, in reverse topological order (the order
+    `backward()` uses), and shows:
+
+    - the node whose `_backward()` runs, outlined in orange, its op filled;
+    - on each of its operand edges, what it adds to that operand's grad; a
+      value that feeds several nodes gets `grad += ...` in red from its second
+      contribution on (earlier contributions stay on their edges, in grey);
+    - every grad known so far: `?` where no gradient has arrived yet, and
+      `0.5000 + ?` (italic) where more uses have still to add theirs.
+
+    So there are 1 + (number of nodes with operands) frames. All frames have
+    the same layout, so stepping through them only changes what is new.
+
+    Your graph is left as it was: the replay starts every grad at 0 (as after
+    `zero_grad()`), runs the real `_backward()` rules, records the numbers, then
+    puts back the grads the nodes had before. The last frame shows the grads a
+    fresh `backward()` gives.
+
+    Args:
+        root: the Value to backpropagate from (usually the loss).
+        params: parameters to colour apart from inputs, as in `draw_dot`.
+        rankdir: 'LR' (inputs on the left) or 'TB', 'RL', 'BT'.
+        legend: a line under the caption that says how to read a frame.
+        max_nodes: a larger graph raises a ValueError that says how to replay a part.
+
+    Attributes: `replay[i]` is frame i (a Drawing); `steps[i]` its numbers
+    (a `ReplayStep`); `order` the Values, in the order of the boxes v0, v1, ...
+    Use `show()` in a notebook, `save_frames(dir)` for slides, `save_gif(path)`.
+
+    Example:
+        >>> a = Value(2.0, label='a'); b = Value(-3.0, label='b')
+        >>> c = a * b; c.label = 'c'
+        >>> d = c + a; d.label = 'd'          # a is used twice: its grad gets a +=
+        >>> replay = BackpropReplay(d)
+        >>> len(replay), replay.steps[-1].caption
+        (3, 'step 2 of 2: c._backward() (op *) pushes c.grad into its 2 operands; a.grad += -3.0000')
+        >>> a.grad                              # untouched
+        0.0
+        >>> replay.save_gif('backprop.gif')     # doctest: +SKIP
+        >>> replay.show()                       # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        root: Value,
+        *,
+        params: Params | None = None,
+        rankdir: str = "LR",
+        legend: bool = True,
+        max_nodes: int = 200,
+    ) -> None:
+        if not isinstance(root, Value):
+            raise TypeError(f"BackpropReplay takes a Value (e.g. the loss), got {type(root).__name__}")
+        _new_drawing(rankdir, "svg")  # checks rankdir before any work
+        order = _drawing_order(root)
+        cost = _layout_cost(order)
+        if len(order) > max_nodes or len(order) + cost > _COST_PER_NODE * max_nodes:
+            why = ("values" if len(order) > max_nodes
+                   else "values, with long edges that are slow to lay out,")
+            raise ValueError(
+                f"BackpropReplay: a graph of {len(order):,} {why} is too large to replay "
+                f"frame by frame (max_nodes={max_nodes}); replay a part of it, e.g. "
+                f"BackpropReplay(root._prev[0]) or one neuron's output, or raise max_nodes"
+            )
+        self._quick_layout = cost > _QUICK_LAYOUT_COST
+        self.root = root
+        self.order: list[Value] = order
+        self.rankdir = rankdir
+        self.legend = legend
+        self._roles = _roles(order, root, _parameter_ids(params))
+        self._index = {id(v): i for i, v in enumerate(order)}
+        self.steps: list[ReplayStep] = self._replay()
+        self._prepare_layout()
+        self._svgs: dict[int, str] = {}
+
+    def _replay(self) -> list[ReplayStep]:
+        """Run backward() node by node on zeroed grads, recording each step; restore."""
+        order, index, root = self.order, self._index, self.root
+        n = len(order)
+        users = [0] * n  # how many nodes use each node (an operand twice counts once)
+        for v in order:
+            for j in {index[id(c)] for c in v._prev}:
+                users[j] += 1
+        total = sum(1 for v in order if v._prev)
+        saved = [v.grad for v in order]
+        remaining = list(users)
+        reached = [False] * n
+        root_name = _name(root, n - 1)
+        try:
+            for v in order:
+                v.grad = 0.0
+            root.grad = 1.0
+            reached[n - 1] = True
+            steps = [ReplayStep(
+                0, root, self._snapshot(reached), tuple(remaining), (),
+                f"step 0 of {total}: backward() starts with {root_name}.grad = 1 "
+                f"(d{root_name}/d{root_name} = 1); no other gradient is known yet",
+            )]
+            # The reverse of the engine's topological order: the order backward()
+            # runs the nodes in, so the sums come out bit for bit the same.
+            for v in reversed(root.topological_order()):
+                if not v._prev:
+                    continue
+                i = index[id(v)]
+                operands: list[int] = []
+                for c in v._prev:  # each operand once, in order (a + a adds 2 x grad to a)
+                    j = index[id(c)]
+                    if j not in operands:
+                        operands.append(j)
+                before = [order[j].grad for j in operands]
+                v._backward()
+                contributions = []
+                for j, old in zip(operands, before):
+                    contributions.append((j, order[j].grad - old, reached[j]))
+                    reached[j] = True
+                    remaining[j] -= 1
+                added = "; ".join(
+                    f"{_name(order[j], j)}.grad += {_fmt(amount)}"
+                    for j, amount, again in contributions if again
+                )
+                caption = (
+                    f"step {len(steps)} of {total}: {_name(v, i)}._backward() "
+                    f"(op {v._op}) pushes {_name(v, i)}.grad into its "
+                    f"{len(operands)} operand{'s' if len(operands) != 1 else ''}"
+                    + (f"; {added}" if added else "")
+                )
+                steps.append(ReplayStep(
+                    len(steps), v, self._snapshot(reached), tuple(remaining),
+                    tuple(contributions), caption,
+                ))
+        finally:
+            for v, g in zip(order, saved):
+                v.grad = g
+        return steps
+
+    def _snapshot(self, reached: list[bool]) -> tuple[float | None, ...]:
+        return tuple(v.grad if r else None for v, r in zip(self.order, reached))
+
+    @staticmethod
+    def _grad_text(grad: float | None, remaining: int) -> str:
+        if grad is None:
+            return "grad ?"
+        return f"grad {_fmt(grad)} + ?" if remaining else f"grad {_fmt(grad)}"
+
+    def _prepare_layout(self) -> None:
+        """Sizes that stay the same in every frame, so that the layout does too.
+
+        Each grad cell gets the width of its widest text over all frames; each
+        operand edge gets a label cell as wide as the longest text it will show.
+        """
+        order = self.order
+        self._grad_widths = [0.0] * len(order)
+        for step in self.steps:
+            for i, (g, r) in enumerate(zip(step.grads, step.remaining)):
+                self._grad_widths[i] = max(self._grad_widths[i], _text_width(self._grad_text(g, r)))
+        # (node position, operand position) -> (step number, edge text)
+        self._edge_text: dict[tuple[int, int], tuple[int, str]] = {}
+        for step in self.steps[1:]:
+            i = self._index[id(step.node)]
+            for j, amount, again in step.contributions:
+                self._edge_text[(i, j)] = (step.number, f"grad {'+=' if again else '='} {_fmt(amount)}")
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    @overload
+    def __getitem__(self, i: int) -> Drawing: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Drawing]: ...
+
+    def __getitem__(self, i: int | slice) -> Drawing | list[Drawing]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"frame {i} out of range: this replay has {len(self)} frames")
+        return self._draw(self.steps[i])
+
+    def __iter__(self) -> Iterator[Drawing]:
+        return (self._draw(step) for step in self.steps)
+
+    def _edge_label(self, name: str, i: int, j: int, now: int) -> str | None:
+        """The fixed-size label of the edge from operand j to node i, in frame `now`."""
+        when, text = self._edge_text.get((i, j), (None, ""))
+        if when is None and not name:
+            return None
+        width = _text_width(f"{name}  {text}", 10)
+        shown = html.escape(name)
+        if when is not None and when <= now:
+            again = text.startswith("grad +=")
+            if when == now:
+                colour = _ACCUMULATE if again else "#993404"
+                shown += f"  <b><font color=\"{colour}\">{html.escape(text)}</font></b>"
+            else:  # an earlier step's contribution stays, in grey
+                shown += f'  <font color="#999999">{html.escape(text)}</font>'
+        return _html_label(
+            '<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
+            f'<td fixedsize="true" width="{math.ceil(width)}" height="16">{shown}</td>'
+            "</tr></table>"
+        )
+
+    def _draw(self, step: ReplayStep) -> Drawing:
+        """The picture of one step."""
+        order = self.order
+        active = self._index[id(step.node)]
+        lines = []
+        if step.number > 0 and _rule(step.node):
+            lines.append(f'<font color="#555555">rule: {html.escape(_rule(step.node))}</font>')
+        if self.legend:
+            lines.append(
+                '<font color="#777777" point-size="11">grad ? = no gradient yet;  '
+                "+ ? = more uses still to add theirs;  orange = this step;  "
+                f'<font color="{_ACCUMULATE}">+=</font> adds to a gradient already there</font>'
+            )
+        dot = _new_drawing(self.rankdir, "svg", _caption(step.caption, lines))
+        if self._quick_layout:
+            dot.attr(**_QUICK_LAYOUT)
+        for i, v in enumerate(order):
+            grad, remaining = step.grads[i], step.remaining[i]
+            dot.node(
+                f"v{i}",
+                _value_box(
+                    v.label, f"data {_fmt(v.data)}", self._grad_text(grad, remaining),
+                    ROLE_COLORS[self._roles[i]],
+                    grad_min_width=self._grad_widths[i],
+                    grad_style="italic" if grad is None or remaining else "",
+                    frame=3,  # every box has the frame, so highlighting moves nothing
+                    frame_colour=_ACTIVE if i == active else "white",
+                ),
+                shape="plain",
+            )
+        for i, v in enumerate(order):
+            if not v._prev:
+                continue
+            runs = i == active and step.number > 0
+            op_attrs = _op_node_attrs(v)
+            if runs:
+                op_attrs.update(fillcolor=_ACTIVE, color=_ACTIVE, fontcolor="black")
+            dot.node(f"v{i}op", _html_label(html.escape(op_label(v))), **op_attrs)
+            labelled: set[int] = set()
+            for child, name in zip(v._prev, _operand_names(v)):
+                j = self._index[id(child)]
+                attrs: dict[str, str] = {}
+                label = self._edge_label(name, i, j if j not in labelled else -1, step.number)
+                labelled.add(j)
+                if label:
+                    attrs["label"] = label
+                if runs:  # the gradient flows back along these edges, into the operands
+                    attrs.update(color=_ACTIVE, penwidth="2", dir="back", arrowtail="normal")
+                dot.edge(f"v{j}", f"v{i}op", **attrs)
+            out_attrs = {"color": _ACTIVE, "penwidth": "2"} if runs else {}
+            dot.edge(f"v{i}op", f"v{i}", **out_attrs)
+        return dot
+
+    def svg(self, i: int) -> str:
+        """Frame `i` as an SVG string (cached: a slider moving back is instant).
+
+        Example:
+            >>> BackpropReplay(Value(2.0) * 3).svg(0)[:5]
+            '<?xml'
+        """
+        i = range(len(self))[i]
+        if i not in self._svgs:
+            self._svgs[i] = self[i].pipe(format="svg", encoding="utf-8")
+        return self._svgs[i]
+
+    def show(self) -> Any:
+        """A slider with a play button in Jupyter (with ipywidgets); else a list of frames.
+
+        ipywidgets is optional (`pip install ipywidgets`); without it you get the
+        frames as a list of Drawings: show them one by one, e.g.
+        `for frame in replay.show(): display(frame)`.
+
+        Example:
+            >>> replay = BackpropReplay(Value(2.0) * 3)
+            >>> replay.show()      # doctest: +SKIP
+        """
+        try:
+            import ipywidgets as widgets  # optional: not a dependency of tinygrad_ann
+        except ImportError:
+            return list(self)
+        last = len(self) - 1
+        slider = widgets.IntSlider(value=0, min=0, max=last, step=1, description="step")
+        play = widgets.Play(value=0, min=0, max=last, step=1, interval=1500)
+        widgets.jslink((play, "value"), (slider, "value"))
+        def inline(i: int) -> str:  # the <svg> element, without the XML prolog
+            svg = self.svg(i)
+            return svg[svg.find("<svg"):]
+
+        picture = widgets.HTML(value=inline(0))
+
+        def on_change(change: dict[str, Any]) -> None:
+            picture.value = inline(change["new"])
+
+        slider.observe(on_change, names="value")
+        return widgets.VBox([widgets.HBox([play, slider]), picture])
+
+    def save_frames(
+        self, directory: str | os.PathLike[str], format: str = "png", dpi: int = 144
+    ) -> list[Path]:
+        """Write every frame to `directory` as step_000.png, step_001.png, ...; their paths.
+
+        `format` is 'png' or 'svg' (or another format the dot program writes);
+        `dpi` sets the size of raster images (96 is screen size, 144 sharp on slides).
+
+        Example:
+            >>> paths = BackpropReplay(Value(2.0) * 3).save_frames('frames')  # doctest: +SKIP
+            >>> [p.name for p in paths]                                         # doctest: +SKIP
+            ['step_000.png', 'step_001.png']
+        """
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for step, frame in zip(self.steps, self):
+            path = folder / f"step_{step.number:03d}.{format}"
+            frame.attr(dpi=str(dpi))
+            path.write_bytes(frame.pipe(format=format))
+            paths.append(path)
+        return paths
+
+    def save_gif(
+        self,
+        path: str | os.PathLike[str],
+        duration: int = 1500,
+        last_duration: int = 4000,
+        dpi: int = 96,
+    ) -> Path:
+        """Write the frames as a looping animated GIF (with Pillow); its path.
+
+        `duration` is each frame's time in milliseconds, `last_duration` the
+        final frame's (time to look at the finished gradients).
+
+        Example:
+            >>> BackpropReplay(Value(2.0) * 3).save_gif('backprop.gif')   # doctest: +SKIP
+            PosixPath('backprop.gif')
+        """
+        from PIL import Image  # Pillow comes with matplotlib
+
+        images = []
+        for frame in self:
+            frame.attr(dpi=str(dpi))
+            images.append(Image.open(io.BytesIO(frame.pipe(format="png"))).convert("RGB"))
+        # The layout is the same in every frame, but a longer caption can widen
+        # one: put each frame on a white page of the largest size.
+        width = max(im.width for im in images)
+        height = max(im.height for im in images)
+        pages = []
+        for im in images:
+            page = Image.new("RGB", (width, height), "white")
+            page.paste(im, (0, 0))
+            pages.append(page)
+        out = Path(path)
+        durations = [duration] * (len(pages) - 1) + [last_duration]
+        pages[0].save(out, format="GIF", save_all=True, append_images=pages[1:],
+                      duration=durations, loop=0)
+        return out
+
+
+def backprop_steps(root: Value, **kwargs: Any) -> list[Drawing]:
+    """The frames of `BackpropReplay(root, **kwargs)` as a plain list of Drawings.
+
+    Example:
+        >>> x = Value(3.0, label='x')
+        >>> frames = backprop_steps(x * x + 1)
+        >>> len(frames)      # the start, then one per node with operands
+        3
+    """
+    return list(BackpropReplay(root, **kwargs))
+
+
+# ---------------------------------------------------------------------------
+# draw_network: neurons, not scalars
+# ---------------------------------------------------------------------------
+
+
+def _network_layers(model: Any) -> list[list[Any]]:
+    """The model's neurons layer by layer: an MLP (.layers), a Layer (.neurons), a Neuron (.w)."""
+    if hasattr(model, "layers"):
+        layers = [list(layer.neurons) for layer in model.layers]
+    elif hasattr(model, "neurons"):
+        layers = [list(model.neurons)]
+    elif hasattr(model, "w") and hasattr(model, "b"):
+        layers = [[model]]
+    else:
+        hint = " To draw a computation graph use draw_dot(value)." if isinstance(model, Value) else ""
+        raise TypeError(
+            f"draw_network takes a Neuron, Layer or MLP (an object with .w and .b, "
+            f".neurons or .layers), got {type(model).__name__}.{hint}"
+        )
+    if not layers or any(not layer for layer in layers):
+        raise ValueError("draw_network: the model has a layer with no neurons")
+    fan_in = len(layers[0][0].w)
+    for k, layer in enumerate(layers):
+        for j, neuron in enumerate(layer):
+            if len(neuron.w) != fan_in:
+                raise ValueError(
+                    f"draw_network: neuron {j + 1} of layer {k + 1} has {len(neuron.w)} "
+                    f"weights, but {fan_in} values come into that layer"
+                )
+        fan_in = len(layer)
+    return layers
+
+
+def _activation_name(neuron: Any) -> str:
+    """'relu', 'tanh', ...: the neuron's activation as a string, or a function's name."""
+    act = getattr(neuron, "activation", None)
+    if act is None:
+        return "linear"
+    if isinstance(act, str):
+        return act
+    return getattr(act, "__name__", type(act).__name__)
+
+
+def draw_network(
+    model: Any,
+    show: str = "weights",
+    rankdir: str = "LR",
+    *,
+    format: str = "svg",
+    values: bool | None = None,
+    legend: bool = True,
+    max_edges: int = 1000,
+    title: str | None = None,
+) -> Drawing:
+    """Draw a Neuron, Layer or MLP as columns of neurons joined by their weights.
+
+    Inputs on the left, then one column per layer. Each connection is blue for a
+    positive weight and red for a negative one, as thick as |weight|; each
+    neuron shows its activation and bias (e.g. `relu / b = 0.13`). With
+    `show='grads'` the same picture shows `w.grad` and `b.grad` instead, after
+    `backward()`: where the connections are grey, no gradient arrives.
+
+    Args:
+        model: an MLP (`.layers`), a Layer (`.neurons`) or a Neuron (`.w`, `.b`,
+            `.activation`).
+        show: 'weights' or 'grads'.
+        rankdir: 'LR' (inputs on the left) or 'TB' (inputs on top).
+        format: the default output format of `.pipe()` / `.render()`.
+        values: write each number on its connection; by default only when
+            there are at most 24 connections (it is always in the SVG tooltip).
+        legend: add a key to the colours above the picture.
+        max_edges: a model with more connections raises a ValueError that says
+            how to draw a part of it.
+        title: a caption above the picture.
+
+    Example:
+        >>> class Neuron:                 # anything with .w, .b and .activation
+        ...     def __init__(self, w, b):
+        ...         self.w = [Value(x) for x in w]; self.b = Value(b); self.activation = 'tanh'
+        >>> g = draw_network(Neuron([0.5, -1.5], 0.1))
+        >>> 'b = 0.10' in g.source and '#EE6677' in g.source      # -1.5 drawn red
+        True
+        >>> g.render('neuron', format='png', cleanup=True)        # doctest: +SKIP
+        'neuron.png'
+    """
+    if show not in ("weights", "grads"):
+        raise ValueError(f"show must be 'weights' or 'grads', got {show!r}")
+    layers = _network_layers(model)
+    n_inputs = len(layers[0][0].w)
+    n_edges = sum(len(neuron.w) for layer in layers for neuron in layer)
+    if n_edges > max_edges:
+        raise ValueError(
+            f"draw_network: {n_edges:,} connections are too many to draw readably "
+            f"(max_edges={max_edges:,}); draw one layer, e.g. draw_network(model.layers[-1]), "
+            f"or raise max_edges"
+        )
+    if values is None:
+        values = n_edges <= 24
+    pick = (lambda v: v.data) if show == "weights" else (lambda v: v.grad)
+    noun = "weight" if show == "weights" else "w.grad"
+    bias_name = "b" if show == "weights" else "b.grad"
+    numbers = [abs(pick(w)) for layer in layers for neuron in layer for w in neuron.w]
+    largest = max((x for x in numbers if x == x and not math.isinf(x)), default=0.0)
+
+    keys = []
+    if legend:
+        keys.append(_key(
+            f"connections ({noun}):",
+            [(_POSITIVE, "positive"), (_NEGATIVE, "negative"), (_ZERO, "zero")],
+            line=True,
+            note=f"thicker = larger |{noun}|;   in each neuron: activation, {bias_name}",
+        ))
+    dot = _new_drawing(rankdir, format, _caption(title, keys))
+    dot.attr(ranksep="1.2" if values else "0.9", nodesep="0.2", newrank="true")
+    dot.attr("edge", arrowsize="0.5")
+
+    neuron_texts = [
+        [(_activation_name(neuron), f"{bias_name} = {_compact(pick(neuron.b))}") for neuron in layer]
+        for layer in layers
+    ]
+    widest = max(max(_text_width(a, 11), _text_width(b, 9)) for layer in neuron_texts for a, b in layer)
+    size = f"{max(0.75, (widest + 12) / 72):.2f}"  # inches: every neuron the same size
+    # Within a column, an invisible chain of edges keeps x1, x2, ... in order:
+    # with rankdir LR a rank runs bottom to top, so the chain runs backwards.
+    backwards = rankdir in ("LR", "RL")
+
+    def column(key: str, label: str, nodes: list[tuple[str, str, str]]) -> None:
+        with dot.subgraph(name=f"cluster_{key}") as c:
+            # In a top-to-bottom picture, edges enter each column at its top
+            # centre: its name goes in the corner, out of their way.
+            c.attr(label=label, style="rounded", color="#CCCCCC", fontcolor="#555555",
+                   fontsize="12", labeljust="c" if backwards else "l")
+            with c.subgraph() as same:
+                same.attr(rank="same")
+                for node_id, text, fill in nodes:
+                    same.node(node_id, text, shape="circle", style="filled", fillcolor=fill,
+                              color=_INK, fontsize="11", width=size, fixedsize="true")
+                ids = [node_id for node_id, _, _ in nodes]
+                if backwards:
+                    ids.reverse()
+                for a, b in zip(ids, ids[1:]):
+                    same.edge(a, b, style="invis")
+
+    column("input", "input", [
+        (f"x{i + 1}", _html_label(f"x{i + 1}"), ROLE_COLORS["input"]) for i in range(n_inputs)
+    ])
+    for k, layer in enumerate(layers):
+        is_output = k == len(layers) - 1
+        fill = "#CCDDAA" if is_output else ROLE_COLORS["parameter"]  # Tol pale green / blue
+        column(f"layer{k}", "output" if is_output else f"hidden {k + 1}", [
+            (f"n{k + 1}_{j + 1}",
+             _html_label(f"{html.escape(act)}<br/><font point-size=\"9\">{html.escape(bias)}</font>"),
+             fill)
+            for j, (act, bias) in enumerate(neuron_texts[k])
+        ])
+    for k, layer in enumerate(layers):
+        # node names as in the picture: inputs x1, x2, ...; neuron j of layer k is nk_j
+        sources = ([f"x{i + 1}" for i in range(n_inputs)] if k == 0
+                   else [f"n{k}_{i + 1}" for i in range(len(layers[k - 1]))])
+        source_names = ([f"input x{i + 1}" for i in range(n_inputs)] if k == 0
+                        else [f"neuron {i + 1} of layer {k}" for i in range(len(layers[k - 1]))])
+        for j, neuron in enumerate(layer):
+            for i, w in enumerate(neuron.w):
+                x = pick(w)
+                colour = _ZERO if x == 0.0 or x != x else (_POSITIVE if x > 0 else _NEGATIVE)
+                ratio = 1.0 if largest == 0.0 or math.isinf(x) else min(abs(x) / largest, 1.0)
+                attrs = {
+                    "color": colour,
+                    "penwidth": f"{0.6 + 3.4 * (ratio if x == x else 0.0):.2f}",
+                    "tooltip": f"{noun} from {source_names[i]} to neuron {j + 1} of layer {k + 1}: {_fmt(x)}",
+                }
+                if values:
+                    attrs.update(label=_compact(x), fontcolor=colour, fontsize="9")
+                dot.edge(sources[i], f"n{k + 1}_{j + 1}", **attrs)
+    return dot

@@ -16,6 +16,28 @@ from .serialization import load, save
 
 __version__ = "0.1.0"
 
+# The drawing functions live in tinygrad_ann.viz, which imports graphviz. They are
+# reachable from here too, but imported only on first use, so that
+# `import tinygrad_ann` needs nothing beyond the standard library.
+_LAZY = {"draw_dot": "viz", "draw_network": "viz", "BackpropReplay": "viz"}
+
+
+def __getattr__(name: str) -> object:
+    """Import `draw_dot`, `draw_network` and `BackpropReplay` from `tinygrad_ann.viz` on first use.
+
+    Example:
+        >>> import tinygrad_ann
+        >>> tinygrad_ann.draw_dot is tinygrad_ann.viz.draw_dot
+        True
+    """
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 __all__ = [
     "Value",
     "no_grad",
@@ -35,5 +57,8 @@ __all__ = [
     "MLP",
     "save",
     "load",
+    "draw_dot",
+    "draw_network",
+    "BackpropReplay",
     "__version__",
 ]

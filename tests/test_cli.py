@@ -1,13 +1,16 @@
 """The demo: `python -m tinygrad_ann demo` and the `tinygrad-ann` console script."""
 
 import json
+import random
+import xml.etree.ElementTree as ET
 import subprocess
 import sys
 
 import pytest
 
 from tinygrad_ann import load
-from tinygrad_ann.cli import demo, main
+from tinygrad_ann import MLP
+from tinygrad_ann.cli import DEMO_FILES, demo, main, write_pictures
 
 
 def test_demo_reaches_95_percent_training_accuracy_on_its_default_seed():
@@ -24,6 +27,58 @@ def test_demo_out_writes_a_loadable_model(tmp_path):
     demo(steps=3, out=str(tmp_path / "out"), progress=False)
     model = load(tmp_path / "out" / "model.json")
     assert len(model.parameters()) == 337
+
+
+@pytest.fixture(scope="module")
+def pictures(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    demo(steps=20, out=str(out), progress=False)
+    return out
+
+
+def test_demo_out_writes_every_picture(pictures):
+    assert sorted(p.name for p in pictures.iterdir()) == sorted(DEMO_FILES)
+
+
+def test_demo_decision_boundary_is_a_png_of_sensible_size(pictures):
+    from PIL import Image
+
+    with Image.open(pictures / "decision_boundary.png") as image:
+        assert image.format == "PNG"
+        width, height = image.size
+        assert 400 <= width <= 2000 and 300 <= height <= 2000
+        assert len(image.convert("RGB").getcolors(maxcolors=1 << 16) or range(1 << 16)) > 10  # not blank
+
+
+def _svg_texts(path):
+    root = ET.parse(path).getroot()  # raises if the SVG is not well-formed
+    return [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_demo_network_diagram_draws_every_neuron_of_the_trained_model(pictures):
+    texts = _svg_texts(pictures / "network.svg")
+    model = load(pictures / "model.json")
+    biases = [n.b.data for layer in model.layers for n in layer.neurons]
+    assert texts.count("relu") == 32 and texts.count("linear") == 1
+    assert all(f"b = {b:.2f}" in texts for b in biases if 0.01 <= abs(b) < 1000)
+    assert "x1" in texts and "x2" in texts
+
+
+def test_demo_neuron_graph_shows_data_and_a_gradient_that_flows(pictures):
+    texts = _svg_texts(pictures / "neuron_graph.svg")
+    assert "x1" in texts and "x2" in texts and "out" in texts
+    assert "Σ w·x + b" in texts and "relu" in texts
+    grads = [float(t.split()[1]) for t in texts if t.startswith("grad ")]
+    assert len(grads) == 7  # w1, x1, w2, x2, b, the sum, the output
+    assert sum(g != 0.0 for g in grads) >= 5  # an active neuron: gradient reaches its inputs
+
+
+def test_write_pictures_leaves_the_model_without_gradients(tmp_path):
+    model = MLP(2, [3, 1], rng=random.Random(0))
+    before = [p.data for p in model.parameters()]
+    write_pictures(model, [[0.5, -0.2], [1.0, 0.3]], [1, -1], str(tmp_path))
+    assert [p.data for p in model.parameters()] == before
+    assert all(p.grad == 0.0 for p in model.parameters())
 
 
 def test_main_prints_final_loss_and_accuracy(capsys):
@@ -48,3 +103,5 @@ def test_python_dash_m_runs_the_demo(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "training accuracy" in proc.stdout
     assert json.loads((tmp_path / "model.json").read_text())["architecture"]["nouts"] == [16, 16, 1]
+    for name in DEMO_FILES:
+        assert f"wrote {tmp_path / name}" in proc.stdout

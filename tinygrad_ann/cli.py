@@ -15,15 +15,25 @@ import os
 import random
 import sys
 import time
-from typing import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
-__all__ = ["main", "demo"]
+from .engine import Value
+
+if TYPE_CHECKING:
+    from .nn import MLP
+
+__all__ = ["main", "demo", "write_pictures", "DEMO_FILES"]
 
 
 def demo(steps: int = 100, seed: int = 1337, out: str | None = None, progress: bool = True) -> dict[str, float]:
     """Train micrograd's moons demo; return {'loss', 'accuracy', 'seconds'} of the end.
 
-    With `out`, the trained model is written to `out/model.json`.
+    With `out`, the directory `out` gets the trained model and its pictures:
+    `model.json` (load it with `tinygrad_ann.load`), `decision_boundary.png`,
+    `network.svg` (the trained MLP's neurons and weights) and `neuron_graph.svg`
+    (the computation graph of the first hidden neuron on the first point, after
+    backward()).
 
     Example:
         >>> result = demo(steps=3, progress=False)
@@ -58,11 +68,55 @@ def demo(steps: int = 100, seed: int = 1337, out: str | None = None, progress: b
         "seconds": seconds,
     }
     if out is not None:
-        from .serialization import save
-
-        os.makedirs(out, exist_ok=True)
-        save(model, os.path.join(out, "model.json"))
+        write_pictures(model, X, y, out)
     return result
+
+
+DEMO_FILES = ("model.json", "decision_boundary.png", "network.svg", "neuron_graph.svg")
+
+
+def write_pictures(model: "MLP", X: list[list[float]], y: list[int], out: str) -> list[str]:
+    """Write the trained demo model and its pictures (`DEMO_FILES`) to `out`; return their paths.
+
+    Example:
+        >>> from tinygrad_ann import MLP
+        >>> paths = write_pictures(MLP(2, [3, 1]), [[0.0, 1.0], [1.0, 0.0]], [1, -1], 'pictures')  # doctest: +SKIP
+    """
+    # Imported here: matplotlib and graphviz are needed only for pictures.
+    from matplotlib.figure import Figure
+
+    from .plot import plot_decision_boundary
+    from .serialization import save
+    from .viz import draw_dot, draw_network
+
+    os.makedirs(out, exist_ok=True)
+    paths = [os.path.join(out, name) for name in DEMO_FILES]
+    save(model, paths[0])
+
+    fig = Figure(figsize=(6.4, 4.8))  # no pyplot: works without a display
+    plot_decision_boundary(model, X, y, ax=fig.add_subplot(), resolution=80)
+    fig.savefig(paths[1], dpi=120, bbox_inches="tight")
+
+    network = draw_network(model, title="The trained MLP(2, [16, 16, 1])")
+    Path(paths[2]).write_bytes(network.pipe(format="svg"))
+
+    # One neuron on one input, drawn as the lecture draws it: its weights and
+    # bias, the point's coordinates, the weighted sum and the activation. The
+    # first hidden neuron that is active on the point, so that gradient flows.
+    x = [Value(c, label=f"x{i + 1}") for i, c in enumerate(X[0])]
+    outputs = model.layers[0](x)
+    k = next((k for k, o in enumerate(outputs) if o.data > 0.0), 0)
+    output = outputs[k]
+    output.label = "out"
+    model.zero_grad()
+    output.backward()
+    neuron = model.layers[0].neurons[k]
+    graph = draw_dot(output, params=neuron, legend=True,
+                     title=f"Neuron {k + 1} of the first hidden layer on the point "
+                           f"x = ({X[0][0]:.2f}, {X[0][1]:.2f})")
+    Path(paths[3]).write_bytes(graph.pipe(format="svg"))
+    model.zero_grad()  # leave the model as trained, with no gradients
+    return paths
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -72,7 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     d = commands.add_parser("demo", help="train micrograd's moons demo in a few seconds")
     d.add_argument("--steps", type=int, default=100, help="training steps (default 100)")
     d.add_argument("--seed", type=int, default=1337, help="seed for the data and the weights (default 1337)")
-    d.add_argument("--out", metavar="DIR", help="write the trained model (model.json) to DIR")
+    d.add_argument("--out", metavar="DIR",
+                   help="write the trained model (model.json) and its pictures (decision boundary, "
+                        "network diagram, one neuron's computation graph) to DIR")
     d.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     if args.steps < 1:
@@ -81,7 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"final loss {result['loss']:.4f}, training accuracy {result['accuracy']:.2f} "
           f"({args.steps} steps in {result['seconds']:.1f} s)")
     if args.out:
-        print(f"wrote {os.path.join(args.out, 'model.json')}")
+        for name in DEMO_FILES:
+            print(f"wrote {os.path.join(args.out, name)}")
     return 0
 
 

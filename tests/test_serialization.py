@@ -1,6 +1,8 @@
 """save/load: JSON round trips, and every kind of bad file gives a clear error and changes nothing."""
 
 import json
+import os
+import stat
 
 import pytest
 
@@ -34,6 +36,17 @@ def test_loaded_model_computes_the_same_outputs(path):
     model = MLP(2, [5, 1], activation="tanh", rng=4)
     save(model, path)
     assert load(path)([0.3, -0.2]).data == model([0.3, -0.2]).data
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_saved_file_gets_the_permissions_of_any_new_file(path, umask):
+    old = os.umask(umask)
+    try:
+        save(Neuron(2, rng=0), path)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
 
 
 def test_saved_file_is_readable_json_with_format_and_names(path):

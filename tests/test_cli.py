@@ -3,6 +3,7 @@
 import json
 import random
 import xml.etree.ElementTree as ET
+from pathlib import Path
 import subprocess
 import sys
 
@@ -105,3 +106,34 @@ def test_python_dash_m_runs_the_demo(tmp_path):
     assert json.loads((tmp_path / "model.json").read_text())["architecture"]["nouts"] == [16, 16, 1]
     for name in DEMO_FILES:
         assert f"wrote {tmp_path / name}" in proc.stdout
+
+
+SOLUTIONS = Path(__file__).parent.parent / "notebooks" / "solutions"
+
+
+def test_student_version_writes_the_handouts_that_ship_with_the_course(tmp_path, capsys):
+    solutions = sorted(SOLUTIONS.glob("*.ipynb"))
+    assert main(["student-version", *map(str, solutions), "--out", str(tmp_path)]) == 0
+    for path in solutions:
+        shipped = path.parent.parent / "exercises" / path.name
+        assert (tmp_path / path.name).read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8")
+    assert "blanks to fill in" in capsys.readouterr().out
+
+
+def test_student_version_reports_a_missing_or_broken_notebook_in_one_line(tmp_path, capsys):
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{", encoding="utf-8")
+    assert main(["student-version", str(tmp_path / "missing.ipynb"), "--out", str(tmp_path / "out")]) == 1
+    assert "missing.ipynb" in capsys.readouterr().err
+    assert main(["student-version", str(broken), "--out", str(tmp_path / "out")]) == 1
+    assert "broken.ipynb: not a notebook (invalid JSON)" in capsys.readouterr().err
+
+
+def test_student_version_refuses_to_overwrite_the_solution(tmp_path, capsys):
+    solution = tmp_path / "a.ipynb"
+    solution.write_text('{"cells": []}', encoding="utf-8")
+    with pytest.raises(SystemExit) as e:
+        main(["student-version", str(solution), "--out", str(tmp_path)])
+    assert e.value.code == 2
+    assert "would overwrite the solution" in capsys.readouterr().err
+    assert solution.read_text(encoding="utf-8") == '{"cells": []}'

@@ -1,4 +1,5 @@
-"""The command line: `python -m tinygrad_ann demo` (or `tinygrad-ann demo`).
+"""The command line: `python -m tinygrad_ann demo` (or `tinygrad-ann demo`), and
+`tinygrad-ann student-version` for teachers handing out exercises.
 
 The demo is micrograd's: an MLP(2, [16, 16, 1]) learns to separate 100 "moons"
 points with a hinge loss plus 1e-4 L2, by full-batch SGD whose learning rate
@@ -130,7 +131,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="write the trained model (model.json) and its pictures (decision boundary, "
                         "network diagram, one neuron's computation graph) to DIR")
     d.add_argument("--no-progress", action="store_true", help="no progress bar")
+    h = commands.add_parser(
+        "student-version",
+        help="write the student version of solution notebooks (### BEGIN/END SOLUTION regions blanked)",
+    )
+    h.add_argument("solutions", nargs="+", metavar="SOLUTION.ipynb", help="solution notebooks")
+    h.add_argument("--out", metavar="DIR", required=True, help="folder for the student notebooks (same names)")
     args = parser.parse_args(argv)
+    if args.command == "student-version":
+        return _student_versions(parser, args.solutions, args.out)
     if args.steps < 1:
         parser.error(f"--steps must be >= 1, got {args.steps}")
     result = demo(steps=args.steps, seed=args.seed, out=args.out, progress=not args.no_progress)
@@ -141,6 +150,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote {os.path.join(args.out, name)}")
     return 0
 
+
+def _student_versions(parser: argparse.ArgumentParser, solutions: list[str], out: str) -> int:
+    """`tinygrad-ann student-version`: blank every solution notebook into `out`."""
+    import json
+
+    from .exercises import make_student_version
+
+    for path in solutions:
+        target = os.path.join(out, os.path.basename(path))
+        if os.path.abspath(target) == os.path.abspath(path):
+            parser.error(f"{path}: the student version would overwrite the solution; choose another --out")
+    os.makedirs(out, exist_ok=True)
+    for path in solutions:
+        target = os.path.join(out, os.path.basename(path))
+        try:
+            blanks = make_student_version(path, target)
+        except (OSError, ValueError) as e:  # json.JSONDecodeError is a ValueError
+            kind = "not a notebook (invalid JSON)" if isinstance(e, json.JSONDecodeError) else e
+            print(f"tinygrad-ann student-version: {path}: {kind}", file=sys.stderr)
+            return 1
+        print(f"wrote {target} ({blanks} blank{'s' if blanks != 1 else ''} to fill in)")
+    return 0
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1361,7 +1361,7 @@ def draw_network(
             f"connections ({noun}):",
             [(_POSITIVE, "positive"), (_NEGATIVE, "negative"), (_ZERO, "zero")],
             line=True,
-            note=f"thicker = larger |{noun}|;   in each neuron: activation, {bias_name}",
+            note=f"thicker = larger |{noun}|;   each neuron shows its activation and {bias_name}",
         ))
     dot = _new_drawing(rankdir, format, _caption(title, keys))
     dot.attr(ranksep="1.2" if values else "0.9", nodesep="0.2", newrank="true")

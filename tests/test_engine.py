@@ -220,6 +220,25 @@ def test_topological_order_puts_every_node_after_its_operands():
     assert order[-1] is e
 
 
+def test_topological_order_is_the_lectures_recursive_build_topo_order():
+    # micrograd's lecture builds the order recursively, first operand first.
+    def build_topo(v, topo, visited):
+        if v not in visited:
+            visited.add(v)
+            for child in v._prev:
+                build_topo(child, topo, visited)
+            topo.append(v)
+        return topo
+
+    a, b, c, f = (Value(x, label=n) for x, n in [(2.0, 'a'), (-3.0, 'b'), (10.0, 'c'), (-2.0, 'f')])
+    e = a * b; e.label = 'e'
+    d = e + c; d.label = 'd'
+    L = d * f; L.label = 'L'
+    assert [v.label for v in L.topological_order()] == ['a', 'b', 'e', 'c', 'd', 'f', 'L']
+    n = (a * a + b).tanh() * (c - a) + (b ** 2) / f
+    assert n.topological_order() == build_topo(n, [], set())
+
+
 def test_topological_order_of_a_leaf_is_the_leaf():
     a = Value(1.0)
     assert a.topological_order() == [a]

@@ -781,3 +781,21 @@ def test_draw_dot_of_the_real_mlp_colours_its_parameters():
     drawing = draw_dot(loss, params=model)
     assert drawing.source.count(ROLE_COLORS["parameter"]) == len(model.parameters())
     assert svg_texts(drawing).count("Σ w·x + b") == 9
+
+
+def test_a_drawings_text_form_has_no_memory_address():
+    # Jupyter stores repr() beside the picture: it must not change between runs.
+    text = repr(draw_dot(Value(2.0) * 3))
+    assert "0x" not in text and "render" in text
+
+
+def test_replay_caption_names_a_custom_ops_derivative(restore_op_catalogue):
+    from tinygrad_ann import custom_op
+
+    def dcube(x, y):
+        return 3 * x * x
+
+    cube = custom_op("cube", lambda x: x ** 3, dcube)
+    assert "rule: d(cube x)/dx = dcube(x, y)" in BackpropReplay(cube(Value(2.0)))[1].source
+    square = custom_op("square", lambda x: x * x, lambda x, y: 2 * x)
+    assert "the derivative given to custom_op" in BackpropReplay(square(Value(2.0)))[1].source

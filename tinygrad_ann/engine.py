@@ -596,7 +596,9 @@ class Value:
                 seen.add(node)
                 stack.append(node)
                 stack.append(None)
-                stack.extend(child for child in node._prev if child not in seen)
+                # Reversed, so the first operand comes off the stack first: the
+                # same order as the lecture's recursive build_topo (a, b, a*b, ...).
+                stack.extend(reversed([child for child in node._prev if child not in seen]))
         return order
 
     def detach(self) -> Value:
@@ -755,26 +757,29 @@ def _inner_nodes_in_order(root: Value) -> tuple[list[Value], list[Value]]:
         seen.add(node)
         push(node)
         push(None)
+        # Operands are pushed last first, so the first comes off the stack first,
+        # as in topological_order(): backward() then adds gradients up in the
+        # same order as a replay of it does, to the last bit.
         a, b = node._a, node._b
         if a.__class__ is tuple:
-            for child in a:
+            for child in reversed(a):
                 if child._a is not None:
                     if child not in seen:
                         push(child)
                 elif child.grad:
                     holding.append(child)
             continue
-        if a._a is not None:
-            if a not in seen:
-                push(a)
-        elif a.grad:
-            holding.append(a)
         if b.__class__ is Value:
             if b._a is not None:
                 if b not in seen:
                     push(b)
             elif b.grad:
                 holding.append(b)
+        if a._a is not None:
+            if a not in seen:
+                push(a)
+        elif a.grad:
+            holding.append(a)
     return order, holding
 
 
@@ -878,9 +883,15 @@ def custom_op(
         raise ValueError(f"custom_op: {name!r} is a built-in op; choose another name")
 
     def _custom_backward(out: Value) -> None:
+        # (The docstring, set below, names the op: pictures show it as the rule.)
         x = out._a
         x.grad += float(derivative(x.data, out.data)) * out.grad  # type: ignore[union-attr]
 
+    given = getattr(derivative, "__name__", "<lambda>")
+    _custom_backward.__doc__ = (
+        f"d({name} x)/dx = {given}(x, y), with y = {name}(x)" if given.isidentifier()
+        else f"d({name} x)/dx = the derivative given to custom_op({name!r}, ...)"
+    )
     _derivative(name, kinks=kinks)(_custom_backward)
 
     def op(x: Value | Number) -> Value:

@@ -186,6 +186,11 @@ class Drawing(graphviz.Digraph):
     timeout: float | None = 120.0
     """Seconds a layout may take before it is stopped with an error (None: no limit)."""
 
+    def __repr__(self) -> str:
+        # Jupyter stores this beside the picture as its plain-text form: keep it
+        # free of memory addresses, so a notebook's outputs are the same every run.
+        return f"<{type(self).__name__}: show it in Jupyter, or .render('name', format='svg')>"
+
     def _run(
         self,
         format: str | None,

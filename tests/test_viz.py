@@ -684,8 +684,34 @@ def test_draw_network_draws_inputs_and_layers_as_columns():
     for column in ("input", "hidden 1", "output"):
         assert column in texts
     assert {"x1", "x2"} <= set(texts)
-    assert drawing.source.count("subgraph cluster_") == 3
-    assert drawing.source.count("rank=same") == 3
+
+
+def _centres(drawing):
+    """{node name: (x, y)} of every circle in the rendered SVG (y grows downwards)."""
+    root = ET.fromstring(drawing.pipe(format="svg"))
+    ns = "{http://www.w3.org/2000/svg}"
+    centres = {}
+    for g in root.iter(f"{ns}g"):
+        title, ellipse = g.find(f"{ns}title"), g.find(f"{ns}ellipse")
+        if g.get("class") == "node" and ellipse is not None:
+            centres[title.text] = (float(ellipse.get("cx")), float(ellipse.get("cy")))
+    return centres
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_draw_network_keeps_every_column_in_order(rankdir):
+    model = pytest.importorskip("tinygrad_ann.nn").MLP(3, [8, 16, 3], rng=0)
+    centres = _centres(draw_network(model, rankdir=rankdir))
+    along, across = (0, 1) if rankdir == "LR" else (1, 0)  # LR: columns left to right, x1 on top
+    columns = [[f"x{i + 1}" for i in range(3)]] + [
+        [f"n{k + 1}_{j + 1}" for j in range(n)] for k, n in enumerate([8, 16, 3])
+    ]
+    for column in columns:
+        assert len({centres[n][along] for n in column}) == 1  # one straight column
+        places = [centres[n][across] for n in column]
+        assert places == sorted(places) and len(set(places)) == len(places)
+    firsts = [centres[column[0]][along] for column in columns]
+    assert firsts == sorted(firsts)
 
 
 def test_draw_network_draws_every_connection():

@@ -1369,7 +1369,12 @@ def draw_network(
             note=f"thicker = larger |{noun}|;   each neuron shows its activation and {bias_name}",
         ))
     dot = _new_drawing(rankdir, format, _caption(title, keys))
-    dot.attr(ranksep="1.2" if values else "0.9", nodesep="0.2", newrank="true")
+    # Every neuron's place is computed here and pinned (neato with pos="x,y!"),
+    # not left to dot's layered layout: the columns stay in order top to bottom
+    # (x1 above x2, neuron 1 above neuron 2) with any dot program, and the
+    # connections are straight lines, as in the textbooks.
+    dot.engine = "neato"
+    dot.attr(splines="line", outputorder="edgesfirst")
     dot.attr("edge", arrowsize="0.5")
 
     neuron_texts = [
@@ -1377,40 +1382,39 @@ def draw_network(
         for layer in layers
     ]
     widest = max(max(_text_width(a, 11), _text_width(b, 9)) for layer in neuron_texts for a, b in layer)
-    size = f"{max(0.75, (widest + 12) / 72):.2f}"  # inches: every neuron the same size
-    # Within a column, an invisible chain of edges keeps x1, x2, ... in order:
-    # with rankdir LR a rank runs bottom to top, so the chain runs backwards.
-    backwards = rankdir in ("LR", "RL")
-
-    def column(key: str, label: str, nodes: list[tuple[str, str, str]]) -> None:
-        with dot.subgraph(name=f"cluster_{key}") as c:
-            # In a top-to-bottom picture, edges enter each column at its top
-            # centre: its name goes in the corner, out of their way.
-            c.attr(label=label, style="rounded", color="#CCCCCC", fontcolor="#555555",
-                   fontsize="12", labeljust="c" if backwards else "l")
-            with c.subgraph() as same:
-                same.attr(rank="same")
-                for node_id, text, fill in nodes:
-                    same.node(node_id, text, shape="circle", style="filled", fillcolor=fill,
-                              color=_INK, fontsize="11", width=size, fixedsize="true")
-                ids = [node_id for node_id, _, _ in nodes]
-                if backwards:
-                    ids.reverse()
-                for a, b in zip(ids, ids[1:]):
-                    same.edge(a, b, style="invis")
-
-    column("input", "input", [
-        (f"x{i + 1}", _html_label(f"x{i + 1}"), ROLE_COLORS["input"]) for i in range(n_inputs)
-    ])
+    size = max(0.75, (widest + 12) / 72)  # inches: every neuron the same size
+    columns = [
+        ("input", [(f"x{i + 1}", _html_label(f"x{i + 1}"), ROLE_COLORS["input"]) for i in range(n_inputs)]),
+    ]
     for k, layer in enumerate(layers):
         is_output = k == len(layers) - 1
         fill = "#CCDDAA" if is_output else ROLE_COLORS["parameter"]  # Tol pale green / blue
-        column(f"layer{k}", "output" if is_output else f"hidden {k + 1}", [
+        columns.append(("output" if is_output else f"hidden {k + 1}", [
             (f"n{k + 1}_{j + 1}",
              _html_label(f"{html.escape(act)}<br/><font point-size=\"9\">{html.escape(bias)}</font>"),
              fill)
             for j, (act, bias) in enumerate(neuron_texts[k])
-        ])
+        ]))
+    # Column c, place j (inches): along = c * gap, across = j * step from the
+    # centre line; 'LR' puts columns left to right and places top to bottom.
+    gap = size + (1.6 if values else 1.1)
+    step = size + (0.45 if values else 0.2)  # room for the numbers between neighbours
+    tallest = max(len(nodes) for _, nodes in columns)
+    across_title = (tallest - 1) / 2 * step + size / 2 + 0.3
+
+    def pos(along: float, across: float) -> str:
+        x, y = {"LR": (along, -across), "RL": (-along, -across),
+                "TB": (across, -along), "BT": (across, along)}[rankdir]
+        return f"{x:.3f},{y:.3f}!"
+
+    for c, (name, nodes) in enumerate(columns):
+        dot.node(f"title_{c}", name, shape="plaintext", fontsize="12", fontcolor="#555555",
+                 pos=pos(c * gap, -across_title) if rankdir in ("LR", "RL")
+                 else pos(c * gap, -across_title - 0.3))
+        for j, (node_id, text, fill) in enumerate(nodes):
+            dot.node(node_id, text, shape="circle", style="filled", fillcolor=fill, color=_INK,
+                     fontsize="11", width=f"{size:.2f}", fixedsize="true",
+                     pos=pos(c * gap, (j - (len(nodes) - 1) / 2) * step))
     for k, layer in enumerate(layers):
         # node names as in the picture: inputs x1, x2, ...; neuron j of layer k is nk_j
         sources = ([f"x{i + 1}" for i in range(n_inputs)] if k == 0
@@ -1428,6 +1432,10 @@ def draw_network(
                     "tooltip": f"{noun} from {source_names[i]} to neuron {j + 1} of layer {k + 1}: {_fmt(x)}",
                 }
                 if values:
-                    attrs.update(label=_compact(x), fontcolor=colour, fontsize="9")
+                    # Near the head, not at the middle, where all the lines
+                    # between two columns cross: about a fifth of the way back,
+                    # neighbouring connections are a neuron's spacing apart.
+                    attrs.update(headlabel=_compact(x), fontcolor=colour, fontsize="9",
+                                 labeldistance=f"{gap * 72 * 0.22 / 10:.2f}", labelangle="10")
                 dot.edge(sources[i], f"n{k + 1}_{j + 1}", **attrs)
     return dot

@@ -205,7 +205,7 @@ def test_same_graph_gives_identical_dot_source():
 
 def test_node_names_follow_a_topological_order_not_id():
     o, _ = lecture_neuron()
-    order = viz._drawing_order(o)
+    order = o.topological_order()
     position = {id(v): i for i, v in enumerate(order)}
     assert len(order) == len(o.topological_order())
     assert all(position[id(c)] < position[id(v)] for v in order for c in v._prev)
@@ -218,7 +218,7 @@ def test_fused_dot_operands_are_drawn_in_reading_order_from_the_top():
     w = [Value(0.5, label="wa"), Value(-1.0, label="wb")]
     xs = [Value(2.0, label="xa"), Value(3.0, label="xb")]
     y = dot(w, xs, Value(0.1, label="bias"))
-    order = viz._drawing_order(y)
+    order = y.topological_order()
     assert [v.label for v in order[:-1]] == ["wa", "xa", "wb", "xb", "bias"]
     positions = node_positions(draw_dot(y))
     height = {v.label: float(positions[f"v{i}"][1]) for i, v in enumerate(order[:-1])}
@@ -277,7 +277,7 @@ def test_op_labels_for_special_ops():
 def test_subtraction_keeps_operand_order():
     a, b = Value(5.0, label="a"), Value(1.0, label="b")
     y = a - b
-    order = viz._drawing_order(y)
+    order = y.topological_order()
     ia, ib = order.index(a), order.index(b)
     drawing = draw_dot(y)
     source = drawing.source
@@ -295,7 +295,7 @@ def test_boxes_are_coloured_by_role():
     o, v = lecture_neuron()
     drawing = draw_dot(o, params=[v["w1"], v["w2"], v["b"]])
     nodes = svg_nodes(drawing)
-    order = viz._drawing_order(o)
+    order = o.topological_order()
     name = {id(node): f"v{i}" for i, node in enumerate(order)}
     assert ROLE_COLORS["parameter"].lower() in fills(nodes[name[id(v["w1"])]])
     assert ROLE_COLORS["parameter"].lower() in fills(nodes[name[id(v["b"])]])
@@ -343,7 +343,7 @@ def test_grad_color_fills_grad_cells_by_magnitude():
     y = a * 100.0 + b * 0.0  # big.grad = 100, zero.grad = 0
     y.backward()
     drawing = draw_dot(y, grad_color=True, legend=True)
-    order = viz._drawing_order(y)
+    order = y.topological_order()
     nodes = svg_nodes(drawing)
     strongest = viz._GRAD_BANDS[0][1]
     assert strongest.lower() in fills(nodes[f"v{order.index(a)}"])

@@ -617,30 +617,6 @@ def _operand_names(node: Value) -> list[str]:
     return ["b" if (n % 2 and k == n - 1) else f"{'wx'[k % 2]}{k // 2 + 1}" for k in range(n)]
 
 
-def _drawing_order(root: Value) -> list[Value]:
-    """Every node under `root`, each after its operands, first operands first.
-
-    The nodes are named v0, v1, ... in this order. It is a topological order
-    like `Value.topological_order()` (and built the same way, with a stack
-    instead of recursion, so deep graphs work), but it visits a node's first
-    operand first: Graphviz keeps the order in which nodes are named, so the
-    operands of `Σ w·x + b` come out as w1, x1, w2, ... from the top.
-    """
-    order: list[Value] = []
-    seen: set[int] = set()
-    stack: list[Value | None] = [root]
-    while stack:
-        node = stack.pop()
-        if node is None:  # the marker: the node under it has all operands in order
-            order.append(stack.pop())  # type: ignore[arg-type]
-        elif id(node) not in seen:
-            seen.add(id(node))
-            stack.append(node)
-            stack.append(None)
-            stack.extend(c for c in reversed(node._prev) if id(c) not in seen)
-    return order
-
-
 def _layout_cost(order: list[Value]) -> int:
     """An estimate of the extra work of laying out `order`: the length of its long edges.
 
@@ -739,7 +715,10 @@ def draw_dot(
     if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 1):
         raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
     param_ids = _parameter_ids(params)
-    order = _drawing_order(root)  # iterative: fine for graphs of any depth
+    # Leaves first, first operands first (iterative: fine for graphs of any depth).
+    # The nodes are named v0, v1, ... in this order, and Graphviz keeps the order
+    # in which nodes are named: the operands of Σ w·x + b come out w1, x1, w2, ...
+    order = root.topological_order()
     if max_nodes is not None and len(order) > max_nodes:
         return _draw_summary(root, order, param_ids, format, rankdir, max_nodes, title, 0)
     cost = _layout_cost(order)
@@ -940,7 +919,7 @@ class BackpropReplay(Sequence[Drawing]):
         if not isinstance(root, Value):
             raise TypeError(f"BackpropReplay takes a Value (e.g. the loss), got {type(root).__name__}")
         _new_drawing(rankdir, "svg")  # checks rankdir before any work
-        order = _drawing_order(root)
+        order = root.topological_order()
         cost = _layout_cost(order)
         if len(order) > max_nodes or len(order) + cost > _COST_PER_NODE * max_nodes:
             why = ("values" if len(order) > max_nodes

@@ -36,6 +36,8 @@ import random
 from numbers import Real
 from typing import Sequence, TypeVar, Union
 
+from ._checks import finite_number
+
 __all__ = [
     "make_moons",
     "make_circles",
@@ -91,21 +93,9 @@ def _check_int(fn: str, name: str, value: object, minimum: int, why: str = "") -
     return value
 
 
-def _check_real(fn: str, name: str, value: object) -> float:
-    """`value` as a finite float; a TypeError or ValueError otherwise."""
-    if not isinstance(value, Real) or isinstance(value, bool):
-        raise TypeError(
-            f"{fn}: {name} must be a real number, got {type(value).__name__}: {value!r}"
-        )
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{fn}: {name} must be finite, got {value!r}")
-    return value
-
-
 def _check_std(fn: str, name: str, value: object) -> float:
     """A standard deviation: a finite float >= 0."""
-    std = _check_real(fn, name, value)
+    std = finite_number(fn, name, value)
     if std < 0:
         raise ValueError(
             f"{fn}: {name} is a standard deviation and cannot be negative, got {value!r}"
@@ -311,7 +301,7 @@ def make_circles(
     fn = "make_circles"
     _check_int(fn, "n_samples", n_samples, 2, "one point per circle")
     noise = _check_std(fn, "noise", noise)
-    factor_ = _check_real(fn, "factor", factor)
+    factor_ = finite_number(fn, "factor", factor)
     if not 0 <= factor_ < 1:
         raise ValueError(
             f"{fn}: factor is the inner circle's radius (the outer's is 1) and must be "
@@ -463,7 +453,7 @@ def make_blobs(
                     f"{fn}: each of centers must be a point (a list of numbers), "
                     f"got centers[{j}] = {c!r}"
                 )
-            points.append([_check_real(fn, f"centers[{j}][{d}]", v) for d, v in enumerate(c)])
+            points.append([finite_number(fn, f"centers[{j}][{d}]", v) for d, v in enumerate(c)])
         dim = len(points[0])
         for j, p in enumerate(points):
             if len(p) != dim:
@@ -529,8 +519,8 @@ def make_sine(
     noise = _check_std(fn, "noise", noise)
     if not isinstance(x_range, Sequence) or len(x_range) != 2:
         raise TypeError(f"{fn}: x_range must be a pair (low, high), got {x_range!r}")
-    low = _check_real(fn, "x_range[0]", x_range[0])
-    high = _check_real(fn, "x_range[1]", x_range[1])
+    low = finite_number(fn, "x_range[0]", x_range[0])
+    high = finite_number(fn, "x_range[1]", x_range[1])
     if not low < high:
         raise ValueError(f"{fn}: x_range must have low < high, got {x_range!r}")
     if test_size is not None:

@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import copy
 import math
-from numbers import Integral, Real
+from numbers import Integral
 from typing import Any, Callable, Iterable
 
+from ._checks import finite_number
 from .engine import Value
 
 __all__ = [
@@ -70,7 +71,7 @@ class Optimizer:
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         name = type(self).__name__
         self.params: list[Value] = _check_params(name, params)
-        if _number(name, "lr", lr) <= 0.0:
+        if finite_number(name, "lr", lr) <= 0.0:
             raise ValueError(
                 f"{name}: lr must be > 0, got {lr!r}; the learning rate is the size of "
                 f"each step against the gradient (try 0.01 to 0.1)"
@@ -85,7 +86,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        value = _number(type(self).__name__, "lr", value)
+        value = finite_number(type(self).__name__, "lr", value)
         if value < 0.0:
             raise ValueError(
                 f"{type(self).__name__}: lr must be >= 0, got {value!r}; a negative "
@@ -368,8 +369,8 @@ def linear_decay(step: int, total: int, start: float, end: float) -> float:
     _step_number("linear_decay", "step", step)
     if _step_number("linear_decay", "total", total) == 0:
         raise ValueError("linear_decay: total must be > 0 (the number of steps to decay over)")
-    start = _number("linear_decay", "start", start)
-    end = _number("linear_decay", "end", end)
+    start = finite_number("linear_decay", "start", start)
+    end = finite_number("linear_decay", "end", end)
     if step >= total:
         return end
     return start + (end - start) * step / total
@@ -386,7 +387,7 @@ def step_decay(step: int, step_size: int, gamma: float, start: float) -> float:
     if _step_number("step_decay", "step_size", step_size) == 0:
         raise ValueError("step_decay: step_size must be > 0 (steps between decays)")
     gamma = _positive("step_decay", "gamma", gamma)
-    return _number("step_decay", "start", start) * gamma ** (step // step_size)
+    return finite_number("step_decay", "start", start) * gamma ** (step // step_size)
 
 
 class LRScheduler:
@@ -454,7 +455,7 @@ class LambdaLR(LRScheduler):
 
     def lr_at(self, step: int) -> float:
         """base_lr * lr_lambda(step)"""
-        return self.base_lr * _number("LambdaLR", "lr_lambda(step)", self.lr_lambda(step))
+        return self.base_lr * finite_number("LambdaLR", "lr_lambda(step)", self.lr_lambda(step))
 
 
 class LinearLR(LRScheduler):
@@ -561,25 +562,15 @@ def _check_params(owner: str, params: object) -> list[Value]:
     return ps
 
 
-def _number(owner: str, name: str, x: object) -> float:
-    """`x` as a finite float, or an error naming the argument."""
-    if isinstance(x, bool) or not isinstance(x, Real):
-        raise TypeError(f"{owner}: {name} must be a number, got {type(x).__name__}: {x!r}")
-    x = float(x)
-    if not math.isfinite(x):
-        raise ValueError(f"{owner}: {name} must be a finite number, got {x!r}")
-    return x
-
-
 def _non_negative(owner: str, name: str, x: object) -> float:
-    x = _number(owner, name, x)
+    x = finite_number(owner, name, x)
     if x < 0.0:
         raise ValueError(f"{owner}: {name} must be >= 0, got {x!r}")
     return x
 
 
 def _positive(owner: str, name: str, x: object) -> float:
-    x = _number(owner, name, x)
+    x = finite_number(owner, name, x)
     if x <= 0.0:
         raise ValueError(f"{owner}: {name} must be > 0, got {x!r}")
     return x
@@ -587,7 +578,7 @@ def _positive(owner: str, name: str, x: object) -> float:
 
 def _fraction(owner: str, name: str, x: object) -> float:
     """A decay rate in [0, 1): the part of the old average that is kept each step."""
-    x = _number(owner, name, x)
+    x = finite_number(owner, name, x)
     if not 0.0 <= x < 1.0:
         raise ValueError(
             f"{owner}: {name} must be in [0, 1), got {x!r}; it is the share of the "

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from tinygrad_ann import MLP, Value, custom_op
+from tinygrad_ann import MLP, custom_op
 from tinygrad_ann.exercises import EXERCISES, check, make_student_version, strip_solutions
 
 

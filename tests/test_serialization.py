@@ -169,3 +169,39 @@ def test_failed_save_keeps_the_previous_file(path):
     with pytest.raises(ValueError):
         save(m, path)
     assert path.read_text() == before
+
+
+def test_a_small_file_claiming_a_huge_model_is_rejected_before_building_it(path):
+    # 3000 x 3000 weights would take gigabytes of Values to build; the file holds none.
+    doc = {"format": "tinygrad_ann.model", "version": 1,
+           "architecture": {"type": "MLP", "nin": 10**9, "nouts": [3000, 3000, 1],
+                            "activation": "relu", "output_activation": "linear"},
+           "parameters": {"layers.0.neurons.0.b": 0.0}}
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ValueError, match=r"has 3,000,009,009,001 parameters but the file holds 1"):
+        load(path)
+
+
+@pytest.mark.parametrize("nin", [0, -3, 2.5, True, "2", None])
+def test_a_bad_size_in_the_architecture_is_named(path, nin):
+    doc = {"format": "tinygrad_ann.model", "version": 1,
+           "architecture": {"type": "Neuron", "nin": nin, "activation": "relu"},
+           "parameters": {"w.0": 1.0, "b": 0.0}}
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ValueError, match=r"nin must be a positive integer"):
+        load(path)
+
+
+def test_saving_into_a_missing_folder_names_the_users_path(tmp_path):
+    target = tmp_path / "no_such_folder" / "model.json"
+    with pytest.raises(FileNotFoundError) as e:
+        save(Neuron(2, rng=0), target)
+    assert e.value.filename == str(target) and "save: cannot write" in str(e.value)
+    assert ".tinygrad_ann-" not in str(e.value)
+
+
+def test_saving_onto_a_folder_names_it_and_leaves_nothing_behind(tmp_path):
+    with pytest.raises(IsADirectoryError) as e:
+        save(Neuron(2, rng=0), tmp_path)
+    assert e.value.filename == str(tmp_path)
+    assert list(tmp_path.iterdir()) == []

@@ -68,8 +68,9 @@ def save(model: Module, path: PathLike) -> None:
             f"the model has diverged, and JSON cannot hold them"
         ) from None
     folder = os.path.dirname(os.path.abspath(os.fspath(path)))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tinygrad_ann-", suffix=".json")
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tinygrad_ann-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         # mkstemp makes the file private (0600); give it the permissions any new
@@ -78,9 +79,12 @@ def save(model: Module, path: PathLike) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
+    except BaseException as e:
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(e, OSError) and e.errno is not None:
+            # Name the user's path, not the temporary file's (same error class).
+            raise OSError(e.errno, f"save: cannot write the model file: {e.strerror}", os.fspath(path)) from None
         raise
 
 
@@ -134,6 +138,13 @@ def from_document(document: Any, into: Module | None = None, source: str = "the 
         if not isinstance(document.get(key), dict):
             raise ValueError(f"load: {source} has no {key!r} object")
     architecture, parameters = document["architecture"], document["parameters"]
+    # Count before building: a tiny file must not make us build a huge model.
+    expected = _parameter_count(architecture, source)
+    if expected != len(parameters):
+        raise ValueError(
+            f"load: {source}: the architecture {architecture} has {expected:,} parameters "
+            f"but the file holds {len(parameters):,}"
+        )
     model = _build(architecture, source)
     try:
         model.load_state_dict(parameters)  # checks names and numbers before writing
@@ -166,6 +177,28 @@ def _build(arch: dict[str, Any], source: str) -> Module:
             return Neuron(arch["nin"], activation=_act(arch["activation"]), rng=0)
     except (ValueError, TypeError) as e:
         raise ValueError(f"load: {source} has an invalid architecture {arch}: {e}") from None
+    raise ValueError(f"load: {source} has an unknown architecture type {kind!r} (expected MLP, Layer or Neuron)")
+
+
+def _parameter_count(arch: dict[str, Any], source: str) -> int:
+    """How many weights and biases the saved architecture has, from its sizes alone."""
+
+    def size(name: str, x: Any) -> int:
+        if isinstance(x, bool) or not isinstance(x, int) or x < 1:
+            raise ValueError(f"load: {source} has an invalid architecture {arch}: {name} must be a positive integer, got {x!r}")
+        return x
+
+    kind = arch.get("type")
+    if kind == "MLP":
+        nouts = arch.get("nouts")
+        if not isinstance(nouts, list) or not nouts:
+            raise ValueError(f"load: {source} has an invalid architecture {arch}: nouts must be a non-empty list")
+        sizes = [size("nin", arch.get("nin"))] + [size(f"nouts[{i}]", n) for i, n in enumerate(nouts)]
+        return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    if kind == "Layer":
+        return (size("nin", arch.get("nin")) + 1) * size("nout", arch.get("nout"))
+    if kind == "Neuron":
+        return size("nin", arch.get("nin")) + 1
     raise ValueError(f"load: {source} has an unknown architecture type {kind!r} (expected MLP, Layer or Neuron)")
 
 

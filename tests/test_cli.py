@@ -137,3 +137,15 @@ def test_student_version_refuses_to_overwrite_the_solution(tmp_path, capsys):
     assert e.value.code == 2
     assert "would overwrite the solution" in capsys.readouterr().err
     assert solution.read_text(encoding="utf-8") == '{"cells": []}'
+
+
+@pytest.mark.parametrize("make_out", [lambda t: t / "a_file", lambda t: t / "a_file" / "below"])
+def test_demo_with_an_unusable_out_says_so_in_one_line_before_training(tmp_path, capsys, monkeypatch, make_out):
+    (tmp_path / "a_file").write_text("not a folder")
+    import tinygrad_ann.train as train
+
+    monkeypatch.setattr(train, "fit", lambda *a, **k: pytest.fail("trained before checking --out"))
+    out = make_out(tmp_path)
+    assert main(["demo", "--steps", "2", "--no-progress", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"tinygrad-ann demo: --out {out}: ") and "Traceback" not in err

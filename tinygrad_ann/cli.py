@@ -46,6 +46,10 @@ def demo(steps: int = 100, seed: int = 1337, out: str | None = None, progress: b
     from .optim import SGD, LinearLR
     from .train import accuracy, fit
 
+    if out is not None:  # find out now, not after training, if `out` cannot be written to
+        os.makedirs(out, exist_ok=True)
+        if not os.access(out, os.W_OK):
+            raise PermissionError(13, "cannot write into the folder", out)
     X, y01 = make_moons(n_samples=100, noise=0.1, seed=seed)
     y = to_signed(y01)  # hinge loss wants labels -1 and +1
     model = MLP(2, [16, 16, 1], rng=random.Random(seed))
@@ -142,7 +146,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _student_versions(parser, args.solutions, args.out)
     if args.steps < 1:
         parser.error(f"--steps must be >= 1, got {args.steps}")
-    result = demo(steps=args.steps, seed=args.seed, out=args.out, progress=not args.no_progress)
+    try:
+        result = demo(steps=args.steps, seed=args.seed, out=args.out, progress=not args.no_progress)
+    except OSError as e:
+        print(f"tinygrad-ann demo: --out {args.out}: {e.strerror or e}", file=sys.stderr)
+        return 1
     print(f"final loss {result['loss']:.4f}, training accuracy {result['accuracy']:.2f} "
           f"({args.steps} steps in {result['seconds']:.1f} s)")
     if args.out:

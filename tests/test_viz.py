@@ -825,3 +825,58 @@ def test_replay_caption_names_a_custom_ops_derivative(restore_op_catalogue):
     assert "rule: d(cube x)/dx = dcube(x, y)" in BackpropReplay(cube(Value(2.0)))[1].source
     square = custom_op("square", lambda x: x * x, lambda x, y: 2 * x)
     assert "the derivative given to custom_op" in BackpropReplay(square(Value(2.0)))[1].source
+
+
+def test_the_lectures_own_draw_dot_renders_with_drawing_in_place_of_digraph():
+    # Lecture code draws with graphviz.Digraph, which needs a system `dot`;
+    # `from tinygrad_ann.viz import Drawing as Digraph` is the only change it needs.
+    from tinygrad_ann.viz import Drawing as Digraph
+
+    def trace(root):
+        nodes, edges = set(), set()
+
+        def build(v):
+            if v not in nodes:
+                nodes.add(v)
+                for child in v._prev:
+                    edges.add((child, v))
+                    build(child)
+
+        build(root)
+        return nodes, edges
+
+    def lecture_draw_dot(root):
+        dot = Digraph(format="svg", graph_attr={"rankdir": "LR"})
+        nodes, edges = trace(root)
+        for n in nodes:
+            uid = str(id(n))
+            dot.node(name=uid, label="{ %s | data %.4f | grad %.4f }" % (n.label, n.data, n.grad), shape="record")
+            if n._op:
+                dot.node(name=uid + n._op, label=n._op)
+                dot.edge(uid + n._op, uid)
+        for n1, n2 in edges:
+            dot.edge(str(id(n1)), str(id(n2)) + n2._op)
+        return dot
+
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    L = a * b + 1.0
+    L.label = "L"
+    L.backward()
+    texts = svg_texts(lecture_draw_dot(L))
+    assert "L" in texts and "data -5.0000" in texts and "grad -3.0000" in texts
+    assert "image/svg+xml" in lecture_draw_dot(L)._repr_mimebundle_()
+
+
+def test_svg_names_fonts_of_helveticas_widths_after_it(tmp_path):
+    picture = draw_dot(Value(2.0, label="x") * 3, legend=True)
+    for svg in (picture.pipe(format="svg").decode(),
+                (tmp_path / picture.render(tmp_path / "g", format="svg")).read_text()):
+        families = {f for f in svg.split('font-family="')[1:]}
+        assert families and all(f.startswith("Helvetica,Arial,") for f in families)
+
+
+def test_a_label_set_to_a_number_is_drawn_as_text():
+    v = Value(1.0)
+    v.label = 7  # type: ignore[assignment]
+    assert "7" in svg_texts(draw_dot(v * 2))
+    assert BackpropReplay(v * 2).steps  # captions name nodes by label too

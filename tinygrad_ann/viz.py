@@ -88,6 +88,11 @@ _LINE = "#777777"  # edges and op-node outlines
 _ACTIVE = "#EE7733"  # Tol vibrant orange: the node whose _backward() runs in a replay
 _ACCUMULATE = "#CC3311"  # Tol vibrant red: a gradient added (+=) to one already there
 _FONT = "Helvetica"
+# In SVG, Helvetica is followed by fonts of the same letter widths (Arial on
+# Windows, Liberation Sans and Arimo on Linux), so that text fits where it was
+# measured on every system.
+_SVG_FONT = b'font-family="Helvetica,sans-Serif"'
+_SVG_FONTS = b'font-family="Helvetica,Arial,&apos;Liberation Sans&apos;,Arimo,sans-serif"'
 
 # |grad| relative to the largest |grad| in the picture -> fill of the grad cell
 # (Tol's YlOrBr, its lighter half so that black text stays readable).
@@ -164,6 +169,11 @@ def find_dot() -> str:
 _NOISE = ("no value for width of non-ASCII character",)
 
 
+def _with_font_fallbacks(svg: bytes) -> bytes:
+    """`svg` with fonts of Helvetica's letter widths named after it (see _SVG_FONTS)."""
+    return svg.replace(_SVG_FONT, _SVG_FONTS)
+
+
 class Drawing(graphviz.Digraph):
     """A `graphviz.Digraph` that renders with the system `dot` or `graphviz-pure`.
 
@@ -230,6 +240,8 @@ class Drawing(graphviz.Digraph):
             raise graphviz.CalledProcessError(
                 proc.returncode, cmd, output=proc.stdout, stderr=proc.stderr
             )
+        if fmt == "svg":
+            proc.stdout = _with_font_fallbacks(proc.stdout)
         if proc.stderr and not quiet:
             text = proc.stderr.decode("utf-8", "replace")
             lines = [ln for ln in text.splitlines() if not any(n in ln for n in _NOISE)]
@@ -325,6 +337,8 @@ class Drawing(graphviz.Digraph):
             fmt, renderer, formatter, neato_no_op, quiet, engine,
             ("-o", os.fspath(target), os.fspath(source_path)), None,
         )
+        if fmt == "svg":
+            target.write_bytes(_with_font_fallbacks(target.read_bytes()))
         if cleanup:
             os.remove(source_path)
         if view or quiet_view:
@@ -378,7 +392,8 @@ def _caption(title: str | None, lines: Sequence[str] = ()) -> str | None:
 
 def _key(heading: str, items: Sequence[tuple[str, str]], line: bool = False, note: str = "") -> str:
     """One row of a legend: a heading, a swatch (or a short line) and a name per item, a note."""
-    cells = [f'<td align="left"><font color="#666666">{html.escape(heading)}</font></td><td width="4"></td>']
+    cells = [f'<td align="left" width="{math.ceil(_text_width(heading, 13))}">'
+             f'<font color="#666666">{html.escape(heading)}</font></td><td width="4"></td>']
     for colour, text in items:
         if line:  # a short thick line, like the edges it explains
             cells.append(f'<td><table border="0" cellspacing="0" cellpadding="0"><tr><td '
@@ -387,9 +402,11 @@ def _key(heading: str, items: Sequence[tuple[str, str]], line: bool = False, not
         else:
             cells.append(f'<td fixedsize="true" width="14" height="14" border="1" '
                          f'color="#999999" bgcolor="{colour}"></td>')
-        cells.append(f'<td align="left">{html.escape(text)}</td><td width="6"></td>')
+        # as wide as a generous estimate of the name (see _value_box for why)
+        cells.append(f'<td align="left" width="{math.ceil(_text_width(text, 13))}">'
+                     f'{html.escape(text)}</td><td width="6"></td>')
     if note:
-        cells.append(f'<td align="left">{html.escape(note)}</td>')
+        cells.append(f'<td align="left" width="{math.ceil(_text_width(note, 13))}">{html.escape(note)}</td>')
     return (
         '<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr>'
         + "".join(cells) + "</tr></table>"
@@ -569,19 +586,24 @@ def _value_box(
 
     `frame` is the width of an outline around the whole box, in `frame_colour`.
     """
-    cell = f' color="{_INK}"'
+    # Each cell is at least as wide as a generous estimate of its text: a browser
+    # without Helvetica or a font of its widths (Arial, Liberation Sans) draws
+    # wider letters than the layout measured, and they would cross the borders.
+    def cell(text: str, extra: str = "", min_width: float = 0.0) -> str:
+        width = math.ceil(max(_text_width(text), min_width))
+        return f'<td color="{_INK}" width="{width}"{extra}>'
+
+    label = str(label)  # a label set to a number by hand is still drawn
     cells = []
     if label:
-        cells.append(f"<td{cell}><b>{html.escape(label)}</b></td>")
-    cells.append(f"<td{cell}>{html.escape(data_text)}</td>")
+        cells.append(f"{cell(label)}<b>{html.escape(label)}</b></td>")
+    cells.append(f"{cell(data_text)}{html.escape(data_text)}</td>")
     if grad_text is not None:
-        attrs = cell + (f' bgcolor="{grad_fill}"' if grad_fill else "")
-        if grad_min_width:
-            attrs += f' width="{math.ceil(grad_min_width)}"'
+        extra = f' bgcolor="{grad_fill}"' if grad_fill else ""
         text = html.escape(grad_text)
         if grad_style == "italic":
             text = f"<i>{text}</i>"
-        cells.append(f"<td{attrs}>{text}</td>")
+        cells.append(f"{cell(grad_text, extra, grad_min_width or 0.0)}{text}</td>")
     return _html_label(
         f'<table border="{frame}" cellborder="1" cellspacing="0" cellpadding="5" '
         f'bgcolor="{fill}" color="{frame_colour}"><tr>{"".join(cells)}</tr></table>'
@@ -858,7 +880,7 @@ class ReplayStep(NamedTuple):
 
 def _name(v: Value, i: int) -> str:
     """How a caption names a node: its label, or its position."""
-    return v.label or f"node {i}"
+    return str(v.label) or f"node {i}"
 
 
 class BackpropReplay(Sequence[Drawing]):
@@ -1074,10 +1096,17 @@ class BackpropReplay(Sequence[Drawing]):
         if step.number > 0 and _rule(step.node):
             lines.append(f'<font color="#555555">rule: {html.escape(_rule(step.node))}</font>')
         if self.legend:
+            # One cell per run of text, each as wide as a generous estimate of
+            # it, so that a wider font than measured cannot run one over another.
+            runs = [("#777777", "grad ? = no gradient yet;  + ? = more uses still to add theirs;  "
+                                "orange = this step;"), (_ACCUMULATE, "+="),
+                    ("#777777", "adds to a gradient already there")]
             lines.append(
-                '<font color="#777777" point-size="11">grad ? = no gradient yet;  '
-                "+ ? = more uses still to add theirs;  orange = this step;  "
-                f'<font color="{_ACCUMULATE}">+=</font> adds to a gradient already there</font>'
+                '<table border="0" cellspacing="0" cellpadding="1"><tr>' + "".join(
+                    f'<td align="left" width="{math.ceil(_text_width(text, 11))}">'
+                    f'<font color="{colour}" point-size="11">{html.escape(text)}</font></td>'
+                    for colour, text in runs
+                ) + "</tr></table>"
             )
         dot = _new_drawing(self.rankdir, "svg", _caption(step.caption, lines))
         if self._quick_layout:

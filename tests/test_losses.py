@@ -198,6 +198,29 @@ def test_binary_cross_entropy_of_certain_correct_answers_is_zero():
     assert binary_cross_entropy([0.0, 1.0], [0.0, 1.0]).data == 0.0
 
 
+@pytest.mark.parametrize("p, t", [(1.0, 1.0), (0.0, 0.0)])
+def test_binary_cross_entropy_of_a_certain_correct_answer_is_plus_zero_not_minus_zero(p, t):
+    loss = binary_cross_entropy([p], [t]).data
+    assert loss == 0.0 and math.copysign(1.0, loss) == 1.0, loss  # prints 0.0, not -0.0
+
+
+# The other losses at a point where they are exactly 0: none may come out as -0.0.
+@pytest.mark.parametrize(
+    "loss, args",
+    [
+        (binary_cross_entropy_with_logits, ([1000.0], [1.0])),
+        (binary_cross_entropy_with_logits, ([-1000.0], [0.0])),
+        (mse_loss, ([-0.0], [0.0])),
+        (hinge_loss, ([-2.0], [-1])),
+        (cross_entropy, ([[1000.0, -1000.0]], [0])),
+        (cross_entropy, ([[-5.0]], [0])),
+    ],
+)
+def test_a_loss_of_zero_is_plus_zero(loss, args):
+    value = loss(*args).data
+    assert value == 0.0 and math.copysign(1.0, value) == 1.0, (loss.__name__, args, value)
+
+
 def test_binary_cross_entropy_clamps_logs_below_minus_100():
     assert binary_cross_entropy([1e-50], [1.0]).data == 100.0  # ln 1e-50 = -115.1
 

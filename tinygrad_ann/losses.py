@@ -140,7 +140,9 @@ def binary_cross_entropy(probs: Scalars, targets: Scalars) -> Value:
     for p, t in zip(ps, ts):
         weights += (t, 1 - t)
         logs += (_log_clamped(p), _log_clamped(1 - p))
-    return -dot(weights, logs) / len(ps)
+    # 0 - s rather than -s: when every term is 0 (p = t = 1), -s would be -0.0,
+    # and a loss that prints as -0.0 looks like a bug. The gradient is the same.
+    return (0.0 - dot(weights, logs)) / len(ps)
 
 
 def binary_cross_entropy_with_logits(logits: Scalars, targets: Scalars) -> Value:

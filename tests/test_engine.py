@@ -69,6 +69,19 @@ def test_label_is_taken_from_the_constructor():
     assert Value(1.0, label="w1").label == "w1"
 
 
+@pytest.mark.parametrize("label", [5, None, b"x", ["x"]])
+def test_label_that_is_not_a_string_raises_type_error_naming_its_type(label):
+    with pytest.raises(TypeError, match=rf"label must be a string.*{type(label).__name__}"):
+        Value(1.0, label=label)
+
+
+def test_label_may_be_a_string_subclass():
+    class Name(str):
+        pass
+
+    assert Value(1.0, label=Name("w1")).label == "w1"
+
+
 def test_value_takes_the_lecture_signature_by_keyword():
     a = Value(2.0)
     v = Value(data=-2.0, _children=(a,), _op="neg", label="v")

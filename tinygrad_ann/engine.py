@@ -166,7 +166,7 @@ class Value:
     Fields:
         data   the number (always a float)
         grad   d(result)/d(this node), filled by `backward()` (always a float)
-        label  a name for drawings and error messages (settable)
+        label  a name (a string) for drawings and error messages (settable)
         _op    the name of the operation that made this node ('' for a leaf)
         _prev  the operands, in order, as a tuple (`a + a` keeps both)
 
@@ -196,6 +196,11 @@ class Value:
     ) -> None:
         self.data = data if data.__class__ is float else _to_float(data)
         self.grad = 0.0
+        # The class test first: a str label (the common case) costs one comparison.
+        if label.__class__ is not str and not isinstance(label, str):
+            raise TypeError(
+                f"Value's label must be a string, got {type(label).__name__}: {label!r}"
+            )
         self.label = label
         self._op = _op
         self._a: Value | tuple[Value, ...] | None = None

@@ -230,6 +230,27 @@ def test_unknown_activation_error_lists_the_choices():
         Neuron(2, activation="swish")
 
 
+def test_mlp_with_one_layer_still_rejects_a_misspelt_hidden_activation():
+    # One layer has no hidden layer to use `activation`, but a typo is still an error.
+    with pytest.raises(ValueError, match=r"^MLP: unknown activation 'tahn'"):
+        MLP(2, [1], activation="tahn")
+
+
+def test_mlp_names_output_activation_when_it_is_the_bad_argument():
+    with pytest.raises(ValueError, match=r"^MLP: unknown output_activation 'sigmod'"):
+        MLP(2, [3, 1], output_activation="sigmod")
+
+
+def test_mlp_names_itself_for_a_bad_init():
+    with pytest.raises(ValueError, match=r"^MLP: unknown init 'zeros'"):
+        MLP(2, [3, 1], init="zeros")
+
+
+def test_layer_names_itself_for_a_bad_activation():
+    with pytest.raises(ValueError, match=r"^Layer: unknown activation 'swish'"):
+        Layer(2, 3, activation="swish")
+
+
 # -- state dicts -------------------------------------------------------------------
 
 

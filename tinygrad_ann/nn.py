@@ -177,23 +177,34 @@ def _check_size(what: str, value: object, minimum: int = 1) -> int:
     return value
 
 
-def _resolve_activation(activation: Activation | None, nonlin: bool, where: str) -> tuple[str, Callable[[Value], Value]]:
-    """(name, function) for an activation given by name or as a callable."""
+def _resolve_activation(
+    activation: Activation | None, nonlin: bool, where: str, argument: str = "activation"
+) -> tuple[str, Callable[[Value], Value]]:
+    """(name, function) for an activation given by name or as a callable.
+
+    Errors name `where` (the class) and `argument` (which of its arguments).
+    """
     if activation is None:
         activation = "relu" if nonlin else "linear"
     if isinstance(activation, str):
         fn = ACTIVATIONS.get(activation)
         if fn is None:
             raise ValueError(
-                f"{where}: unknown activation {activation!r}; choose one of "
+                f"{where}: unknown {argument} {activation!r}; choose one of "
                 f"{', '.join(repr(a) for a in ACTIVATIONS)} or pass a function Value -> Value"
             )
         return activation, fn
     if callable(activation):
         return getattr(activation, "__name__", type(activation).__name__), activation
     raise ValueError(
-        f"{where}: activation must be a name or a function Value -> Value, got {activation!r}"
+        f"{where}: {argument} must be a name or a function Value -> Value, got {activation!r}"
     )
+
+
+def _check_init(init: object, where: str) -> str:
+    if init not in INITS:
+        raise ValueError(f"{where}: unknown init {init!r}; choose one of {', '.join(map(repr, INITS))}")
+    return init  # type: ignore[return-value]
 
 
 def _rng(rng: random.Random | int | None) -> Any:
@@ -270,8 +281,7 @@ class Neuron(Module):
         _fan_out: int = 1,
     ) -> None:
         self.nin = _check_size("Neuron(nin=...)", nin)
-        if init not in INITS:
-            raise ValueError(f"Neuron: unknown init {init!r}; choose one of {', '.join(map(repr, INITS))}")
+        _check_init(init, "Neuron")
         self.activation, self._phi = _resolve_activation(activation, nonlin, "Neuron")
         self.nonlin = self.activation != "linear"
         self.init = init
@@ -338,6 +348,9 @@ class Layer(Module):
     def __init__(self, nin: int, nout: int, **neuron_kwargs: Any) -> None:
         self.nin = _check_size("Layer(nin=...)", nin)
         self.nout = _check_size("Layer(nout=...)", nout)
+        # Checked here too, so that a bad argument is reported as Layer's.
+        _resolve_activation(neuron_kwargs.get("activation"), neuron_kwargs.get("nonlin", True), "Layer")
+        _check_init(neuron_kwargs.get("init", "uniform"), "Layer")
         neuron_kwargs.setdefault("_fan_out", nout)
         rng = neuron_kwargs.pop("rng", None)
         r = _rng(rng)
@@ -391,7 +404,9 @@ class MLP(Module):
 
     Hidden layers use `activation`, the last layer `output_activation`. For
     micrograd's `MLP(nin, nouts)` (relu everywhere but a linear last layer) the
-    defaults are the same. `init` and `rng` are as for `Neuron`.
+    defaults are the same. `init` and `rng` are as for `Neuron`. Both
+    activations are checked even when there is only one layer (and so no
+    hidden layer to use `activation`): a misspelt name is an error, not ignored.
 
     Example:
         >>> model = MLP(2, [16, 16, 1], rng=random.Random(1337))
@@ -413,6 +428,9 @@ class MLP(Module):
         if isinstance(nouts, int) or not isinstance(nouts, Sequence) or len(nouts) == 0:
             raise ValueError(f"MLP(nouts=...) must be a non-empty list of layer sizes, got {nouts!r}")
         self.nouts = [_check_size(f"MLP(nouts[{i}])", n) for i, n in enumerate(nouts)]
+        _resolve_activation(activation, True, "MLP", "activation")
+        _resolve_activation(output_activation, True, "MLP", "output_activation")
+        _check_init(init, "MLP")
         sizes = [nin] + self.nouts
         r = _rng(rng)
         last = len(self.nouts) - 1

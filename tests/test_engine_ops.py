@@ -755,6 +755,46 @@ def test_custom_op_can_be_redefined_under_the_same_name():
     assert value_and_grads(double, 1.0) == (2.0, 2.0)
 
 
+def test_custom_op_redefined_leaves_the_gradients_of_nodes_already_made():
+    # y was made by the first definition, x^2: dy/dx = 2x = 6 at x = 3, whatever
+    # the name means by the time backward() runs.
+    square = custom_op("t_mine", lambda x: x * x, lambda x, y: 2 * x)
+    x = Value(3.0)
+    y = square(x)
+    cube = custom_op("t_mine", lambda x: x**3, lambda x, y: 3 * x * x)
+    y.backward()
+    assert x.grad == 6.0
+    x2 = Value(3.0)
+    cube(x2).backward()
+    assert x2.grad == 27.0  # d(x^3)/dx = 3x^2 for nodes made by the new definition
+
+
+def test_custom_op_redefined_old_function_still_uses_its_own_derivative():
+    square = custom_op("t_mine", lambda x: x * x, lambda x, y: 2 * x)
+    custom_op("t_mine", lambda x: x**3, lambda x, y: 3 * x * x)
+    assert value_and_grads(square, 3.0) == (9.0, 6.0)
+
+
+def test_custom_op_rule_names_its_derivative_after_redefinition():
+    def dsquare(x, y):
+        return 2 * x
+
+    def dcube(x, y):
+        return 3 * x * x
+
+    custom_op("t_mine", lambda x: x * x, dsquare)
+    custom_op("t_mine", lambda x: x**3, dcube)
+    assert "dcube" in OPS["t_mine"].backward.__doc__
+
+
+def test_hand_built_node_of_a_custom_op_uses_its_derivative():
+    custom_op("t_cube", lambda x: x**3, lambda x, y: 3 * x**2)
+    x = Value(2.0)
+    y = Value(8.0, (x,), "t_cube")  # as cube(x) would make it
+    y.backward()
+    assert (y._prev, x.grad) == ((x,), 12.0)  # d(x^3)/dx = 3x^2 = 12
+
+
 def test_custom_op_of_a_non_number_names_the_op_and_type():
     cube = custom_op("t_cube", lambda x: x**3, lambda x, y: 3 * x**2)
     with pytest.raises(TypeError, match=r"t_cube.*str"):

@@ -183,8 +183,9 @@ class Value:
     # 80 bytes plus its 24-byte float, where a __dict__ (~100 bytes) and a
     # tuple (48-56 bytes) would more than double it. `_prev` rebuilds the
     # tuple when asked. `_b` holds the second operand, or for ops such as
-    # `x ** 2.0` and `leaky_relu` the op's constant (a float, not an operand);
-    # an op with many operands keeps them all as one tuple in `_a`.
+    # `x ** 2.0` and `leaky_relu` the op's constant (a float, not an operand),
+    # or for a custom op the derivative function it was made with; an op with
+    # many operands keeps them all as one tuple in `_a`.
     __slots__ = ("data", "grad", "label", "_op", "_a", "_b")
 
     def __init__(
@@ -213,6 +214,9 @@ class Value:
                 )
         if len(children) == 1:
             self._a = children[0]
+            rule = _RULES.get(_op)
+            if rule is not None and hasattr(rule, "derivative"):  # a custom op's name
+                self._b = rule.derivative  # the derivative cube(x) would have kept
         elif len(children) == 2:
             self._a, self._b = children
         elif children:
@@ -889,19 +893,24 @@ def custom_op(
 
     def _custom_backward(out: Value) -> None:
         # (The docstring, set below, names the op: pictures show it as the rule.)
-        x = out._a
-        x.grad += float(derivative(x.data, out.data)) * out.grad  # type: ignore[union-attr]
+        # The derivative comes from the node, not from this function: each node
+        # keeps the one it was made with in `_b` (a one-input op leaves that slot
+        # free), so defining the op again later leaves the nodes already made alone.
+        x, derivative_made_with = out._a, out._b
+        x.grad += float(derivative_made_with(x.data, out.data)) * out.grad  # type: ignore
 
     given = getattr(derivative, "__name__", "<lambda>")
     _custom_backward.__doc__ = (
         f"d({name} x)/dx = {given}(x, y), with y = {name}(x)" if given.isidentifier()
         else f"d({name} x)/dx = the derivative given to custom_op({name!r}, ...)"
     )
+    _custom_backward.derivative = derivative  # type: ignore[attr-defined]  # for hand-built nodes
     _derivative(name, kinks=kinks)(_custom_backward)
 
     def op(x: Value | Number) -> Value:
         x = _operand_or_error(x, name)
-        return _result(_to_float(forward(x.data), f"{name}'s forward"), name, x)
+        y = _to_float(forward(x.data), f"{name}'s forward")
+        return _result(y, name, x, derivative)  # type: ignore[arg-type]
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"{name}(x): a custom op; backward uses its given derivative."

@@ -405,6 +405,71 @@ def test_load_state_dict_rejects_buffers_for_a_different_number_of_params():
         Adam([Value(1.0)]).load_state_dict(state)
 
 
+def _stepped(opt_cls, **config):
+    """An optimizer of two parameters after two steps: every buffer is in use."""
+    ps = [Value(1.0), Value(-2.0)]
+    opt = opt_cls(ps, lr=0.1, **config)
+    for g in (0.5, -1.5):
+        for p in ps:
+            p.grad = g
+        opt.step()
+    return opt
+
+
+@pytest.mark.parametrize(
+    "opt_cls, config, change, error, message",
+    [
+        (Adam, {}, {"betas": (0.9, 2.0)}, ValueError, r"betas\[1\] must be in \[0, 1\), got 2.0"),
+        (Adam, {}, {"betas": 0.9}, TypeError, r"betas must be a pair"),
+        (Adam, {}, {"eps": 0.0}, ValueError, r"eps must be > 0"),
+        (Adam, {}, {"step_count": -5}, ValueError, r"step_count must be >= 0, got -5"),
+        (Adam, {}, {"step_count": 2.5}, TypeError, r"step_count must be an int"),
+        (Adam, {}, {"exp_avg": ["a", "b"]}, TypeError, r"exp_avg\[0\] must be a number, got str"),
+        (Adam, {}, {"exp_avg": None}, TypeError, r"'exp_avg' must be a list of 2 numbers"),
+        (Adam, {}, {"exp_avg_sq": [0.1, -0.1]}, ValueError, r"exp_avg_sq\[1\] is -0.1.*never negative"),
+        (Adam, {}, {"lr": -0.1}, ValueError, r"lr must be >= 0"),
+        (Adam, {}, {"weight_decay": float("nan")}, ValueError, r"weight_decay must be a finite number"),
+        (SGD, {"momentum": 0.9}, {"momentum": 1.0}, ValueError, r"momentum must be in \[0, 1\)"),
+        (SGD, {"momentum": 0.9}, {"nesterov": "yes"}, TypeError, r"nesterov must be True or False"),
+        (SGD, {"momentum": 0.9}, {"momentum": 0.0, "nesterov": True}, ValueError, r"nesterov=True needs momentum > 0"),
+        (SGD, {"momentum": 0.9}, {"momentum_buffer": "ab"}, TypeError, r"'momentum_buffer' must be a list"),
+        (SGD, {"momentum": 0.9}, {"momentum_buffer": [1.0, float("inf")]}, ValueError, r"momentum_buffer\[1\] must be a finite number"),
+        (RMSprop, {"momentum": 0.5}, {"alpha": -0.5}, ValueError, r"alpha must be in \[0, 1\)"),
+        (RMSprop, {"momentum": 0.5}, {"square_avg": [-1.0, 0.0]}, ValueError, r"square_avg\[0\] is -1.0.*never negative"),
+        (RMSprop, {"momentum": 0.5}, {"momentum_buffer": [0.0, None]}, TypeError, r"momentum_buffer\[1\] must be a number"),
+    ],
+)
+def test_load_state_dict_rejects_a_bad_value_and_leaves_the_optimizer_unchanged(
+    opt_cls, config, change, error, message
+):
+    # The state's lr (0.5) differs from the optimizer's (0.1): a load that wrote
+    # anything before finding the bad value would show up in state_dict().
+    source = _stepped(opt_cls, **config)
+    state = {**source.state_dict(), "lr": 0.5, **change}
+    opt = _stepped(opt_cls, **config)
+    before = opt.state_dict()
+    with pytest.raises(error, match=rf"^{opt_cls.__name__}.load_state_dict: {message}"):
+        opt.load_state_dict(state)
+    assert opt.state_dict() == before
+
+
+def test_load_state_dict_accepts_the_lr_of_0_a_schedule_can_reach():
+    opt = SGD([Value(1.0)], lr=0.1)
+    LinearLR(opt, total_steps=1).step()  # lr -> 0.1 * 0.0
+    resumed = SGD([Value(1.0)], lr=0.1)
+    resumed.load_state_dict(opt.state_dict())
+    assert resumed.lr == 0.0
+
+
+def test_load_state_dict_keeps_copies_of_the_buffers():
+    source = _stepped(Adam)
+    state = source.state_dict()
+    opt = Adam([Value(0.0), Value(0.0)])
+    opt.load_state_dict(state)
+    state["exp_avg"][0] = 123.0
+    assert opt.exp_avg[0] != 123.0
+
+
 def test_repr_shows_the_hyperparameters():
     opt = SGD([Value(1.0), Value(2.0)], lr=0.1, momentum=0.9)
     assert repr(opt) == "SGD(2 params, lr=0.1, momentum=0.9, weight_decay=0.0, nesterov=False)"

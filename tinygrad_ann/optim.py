@@ -54,7 +54,9 @@ class Optimizer:
 
     A subclass writes the update rule in `step()`, working on `p.data` and
     `p.grad` (floats), and names its hyperparameters and per-parameter buffers
-    in `_hyperparameters` and `_buffers` for `state_dict()`.
+    in `_hyperparameters` and `_buffers` for `state_dict()`. It checks its
+    hyperparameters other than lr in `_checked(owner, **hyperparameters)`,
+    which both its constructor and `load_state_dict` use.
 
     Example:
         >>> a, b = Value(1.0), Value(2.0)
@@ -67,6 +69,10 @@ class Optimizer:
 
     _hyperparameters: tuple[str, ...] = ("lr",)
     _buffers: tuple[str, ...] = ()
+    # Buffers that may be None (made at the first step that needs them), and
+    # running averages of g^2, which step() takes the square root of (never < 0).
+    _optional_buffers: tuple[str, ...] = ()
+    _squared_buffers: tuple[str, ...] = ()
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         name = type(self).__name__
@@ -86,13 +92,16 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        value = finite_number(type(self).__name__, "lr", value)
-        if value < 0.0:
-            raise ValueError(
-                f"{type(self).__name__}: lr must be >= 0, got {value!r}; a negative "
-                f"learning rate would climb the loss instead of descending it"
-            )
-        self._lr = value
+        self._lr = _learning_rate(type(self).__name__, value)
+
+    @staticmethod
+    def _checked(owner: str, **hyperparameters: Any) -> dict[str, Any]:
+        """The hyperparameters other than lr, checked (errors name `owner`).
+
+        The base class knows none, so it takes them as they are; each
+        subclass checks its own here, for its constructor and `load_state_dict`.
+        """
+        return hyperparameters
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0.0 (backward() adds into leaf grads)."""
@@ -123,6 +132,12 @@ class Optimizer:
         """Restore what `state_dict()` returned, to resume training where it stopped.
 
         The optimizer must hold the same number of parameters, in the same order.
+        Every value is checked as the constructor checks it (lr as the `lr`
+        setter does, so a schedule's lr of 0 loads), the step count must be an
+        int >= 0, and each buffer a list of finite numbers, one per parameter
+        (running averages of g^2 >= 0). A bad state raises TypeError or
+        ValueError naming the value, and the optimizer is left unchanged:
+        everything is checked before anything is written.
 
         Example:
             >>> w = Value(1.0)
@@ -141,18 +156,24 @@ class Optimizer:
                 f"{name}.load_state_dict: expected a dict with keys {sorted(expected)} "
                 f"(from {name}.state_dict()), got {got}"
             )
-        for b in self._buffers:
-            buffer = state[b]
-            if buffer is not None and len(buffer) != len(self.params):
-                raise ValueError(
-                    f"{name}.load_state_dict: {b!r} holds {len(buffer)} values but this "
-                    f"optimizer has {len(self.params)} parameters"
-                )
-        for h in self._hyperparameters:
-            setattr(self, h, copy.deepcopy(state[h]))
-        self.step_count = state["step_count"]
-        for b in self._buffers:
-            setattr(self, b, copy.deepcopy(state[b]))
+        where = f"{name}.load_state_dict"
+        lr = _learning_rate(where, state["lr"])
+        hyper = self._checked(where, **{h: state[h] for h in self._hyperparameters if h != "lr"})
+        step_count = _step_number(where, "step_count", state["step_count"])
+        buffers = {
+            b: _checked_buffer(
+                where, b, state[b], len(self.params),
+                optional=b in self._optional_buffers, non_negative=b in self._squared_buffers,
+            )
+            for b in self._buffers
+        }
+        # Everything is checked: now write (copies, so the state can be reused).
+        self.lr = lr
+        for h, value in hyper.items():
+            setattr(self, h, copy.deepcopy(value))
+        self.step_count = step_count
+        for b, buffer in buffers.items():
+            setattr(self, b, buffer)
 
     def __repr__(self) -> str:
         hyper = ", ".join(f"{h}={getattr(self, h)!r}" for h in self._hyperparameters)
@@ -185,6 +206,7 @@ class SGD(Optimizer):
 
     _hyperparameters = ("lr", "momentum", "weight_decay", "nesterov")
     _buffers = ("momentum_buffer",)
+    _optional_buffers = ("momentum_buffer",)
 
     def __init__(
         self,
@@ -195,18 +217,25 @@ class SGD(Optimizer):
         nesterov: bool = False,
     ) -> None:
         super().__init__(params, lr)
-        self.momentum = _fraction("SGD", "momentum", momentum)
-        self.weight_decay = _non_negative("SGD", "weight_decay", weight_decay)
-        if not isinstance(nesterov, bool):
-            raise TypeError(f"SGD: nesterov must be True or False, got {nesterov!r}")
-        if nesterov and self.momentum == 0.0:
-            raise ValueError(
-                "SGD: nesterov=True needs momentum > 0; Nesterov momentum looks ahead "
-                "along the momentum buffer"
-            )
-        self.nesterov = nesterov
+        hyper = self._checked("SGD", momentum=momentum, weight_decay=weight_decay, nesterov=nesterov)
+        self.momentum: float = hyper["momentum"]
+        self.weight_decay: float = hyper["weight_decay"]
+        self.nesterov: bool = hyper["nesterov"]
         # One velocity per parameter, made at the first step with momentum.
         self.momentum_buffer: list[float] | None = None
+
+    @staticmethod
+    def _checked(owner: str, momentum: Any, weight_decay: Any, nesterov: Any) -> dict[str, Any]:  # type: ignore[override]
+        momentum = _fraction(owner, "momentum", momentum)
+        weight_decay = _non_negative(owner, "weight_decay", weight_decay)
+        if not isinstance(nesterov, bool):
+            raise TypeError(f"{owner}: nesterov must be True or False, got {nesterov!r}")
+        if nesterov and momentum == 0.0:
+            raise ValueError(
+                f"{owner}: nesterov=True needs momentum > 0; Nesterov momentum looks ahead "
+                f"along the momentum buffer"
+            )
+        return {"momentum": momentum, "weight_decay": weight_decay, "nesterov": nesterov}
 
     def step(self) -> None:
         """p <- p - lr * g, with g changed by weight decay and momentum as above."""
@@ -251,6 +280,7 @@ class Adam(Optimizer):
 
     _hyperparameters = ("lr", "betas", "eps", "weight_decay")
     _buffers = ("exp_avg", "exp_avg_sq")
+    _squared_buffers = ("exp_avg_sq",)
 
     def __init__(
         self,
@@ -261,16 +291,22 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise TypeError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (
-            _fraction("Adam", "betas[0]", betas[0]),
-            _fraction("Adam", "betas[1]", betas[1]),
-        )
-        self.eps = _positive("Adam", "eps", eps)
-        self.weight_decay = _non_negative("Adam", "weight_decay", weight_decay)
+        hyper = self._checked("Adam", betas=betas, eps=eps, weight_decay=weight_decay)
+        self.betas: tuple[float, float] = hyper["betas"]
+        self.eps: float = hyper["eps"]
+        self.weight_decay: float = hyper["weight_decay"]
         self.exp_avg = [0.0] * len(self.params)  # m: running mean of g
         self.exp_avg_sq = [0.0] * len(self.params)  # v: running mean of g^2
+
+    @staticmethod
+    def _checked(owner: str, betas: Any, eps: Any, weight_decay: Any) -> dict[str, Any]:  # type: ignore[override]
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"{owner}: betas must be a pair (beta1, beta2), got {betas!r}")
+        return {
+            "betas": (_fraction(owner, "betas[0]", betas[0]), _fraction(owner, "betas[1]", betas[1])),
+            "eps": _positive(owner, "eps", eps),
+            "weight_decay": _non_negative(owner, "weight_decay", weight_decay),
+        }
 
     def step(self) -> None:
         """One Adam update of every parameter, by the rule above."""
@@ -314,6 +350,7 @@ class RMSprop(Optimizer):
 
     _hyperparameters = ("lr", "alpha", "eps", "momentum", "weight_decay")
     _buffers = ("square_avg", "momentum_buffer")
+    _squared_buffers = ("square_avg",)
 
     def __init__(
         self,
@@ -325,12 +362,24 @@ class RMSprop(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        self.alpha = _fraction("RMSprop", "alpha", alpha)
-        self.eps = _positive("RMSprop", "eps", eps)
-        self.momentum = _fraction("RMSprop", "momentum", momentum)
-        self.weight_decay = _non_negative("RMSprop", "weight_decay", weight_decay)
+        hyper = self._checked(
+            "RMSprop", alpha=alpha, eps=eps, momentum=momentum, weight_decay=weight_decay
+        )
+        self.alpha: float = hyper["alpha"]
+        self.eps: float = hyper["eps"]
+        self.momentum: float = hyper["momentum"]
+        self.weight_decay: float = hyper["weight_decay"]
         self.square_avg = [0.0] * len(self.params)  # v: running mean of g^2
         self.momentum_buffer = [0.0] * len(self.params)  # b
+
+    @staticmethod
+    def _checked(owner: str, alpha: Any, eps: Any, momentum: Any, weight_decay: Any) -> dict[str, Any]:  # type: ignore[override]
+        return {
+            "alpha": _fraction(owner, "alpha", alpha),
+            "eps": _positive(owner, "eps", eps),
+            "momentum": _fraction(owner, "momentum", momentum),
+            "weight_decay": _non_negative(owner, "weight_decay", weight_decay),
+        }
 
     def step(self) -> None:
         """One RMSprop update of every parameter, by the rule above."""
@@ -560,6 +609,44 @@ def _check_params(owner: str, params: object) -> list[Value]:
                 f"parameter once, or it is updated twice per step"
             )
     return ps
+
+
+def _learning_rate(owner: str, value: object) -> float:
+    """A learning rate that may be set at any time: a finite number >= 0."""
+    value = finite_number(owner, "lr", value)
+    if value < 0.0:
+        raise ValueError(
+            f"{owner}: lr must be >= 0, got {value!r}; a negative "
+            f"learning rate would climb the loss instead of descending it"
+        )
+    return value
+
+
+def _checked_buffer(
+    owner: str, name: str, buffer: object, n: int, *, optional: bool, non_negative: bool
+) -> list[float] | None:
+    """A per-parameter buffer from a state dict as a new list of n finite floats
+    (each >= 0 if `non_negative`), or None if `optional` and it is None."""
+    if buffer is None and optional:
+        return None
+    if not isinstance(buffer, (list, tuple)):
+        raise TypeError(
+            f"{owner}: {name!r} must be a list of {n} numbers (one per parameter), "
+            f"got {type(buffer).__name__}: {buffer!r:.80}"
+        )
+    if len(buffer) != n:
+        raise ValueError(
+            f"{owner}: {name!r} holds {len(buffer)} values but this optimizer has {n} parameters"
+        )
+    values = [finite_number(owner, f"{name}[{i}]", x) for i, x in enumerate(buffer)]
+    if non_negative:
+        for i, x in enumerate(values):
+            if x < 0.0:
+                raise ValueError(
+                    f"{owner}: {name}[{i}] is {x!r}, but it is a running average of "
+                    f"squared gradients, which is never negative"
+                )
+    return values
 
 
 def _non_negative(owner: str, name: str, x: object) -> float:

@@ -7,6 +7,7 @@ is in test_engine_properties.py.
 """
 
 import math
+import sys
 
 import pytest
 
@@ -805,6 +806,32 @@ def test_custom_op_forward_returning_a_non_number_raises_type_error():
     bad = custom_op("t_bad_forward", lambda x: str(x), lambda x, y: 1.0)
     with pytest.raises(TypeError, match=r"t_bad_forward.*str"):
         bad(Value(1.0))
+
+
+def test_custom_op_derivative_returning_none_names_the_op_and_the_call():
+    cube = custom_op("t_cube_none", lambda x: x**3, lambda x, y: None)
+    y = cube(Value(2.0))
+    message = r"custom_op 't_cube_none': derivative\(2\.0, 8\.0\) returned None; it must return a number"
+    with pytest.raises(TypeError, match=message):
+        y.backward()
+
+
+@pytest.mark.parametrize("returned", ["12.0", [12.0], Value(12.0)])
+def test_custom_op_derivative_returning_a_non_number_raises_type_error(returned):
+    cube = custom_op("t_cube_str", lambda x: x**3, lambda x, y: returned)
+    y = cube(Value(2.0))
+    with pytest.raises(TypeError, match=rf"t_cube_str.*returned .*{type(returned).__name__}"):
+        y.backward()
+
+
+def test_custom_op_derivative_that_raises_keeps_its_error_and_names_the_op():
+    # a derivative written with one parameter, as if it took only x
+    cube = custom_op("t_cube_one_arg", lambda x: x**3, lambda x: 3 * x**2)
+    y = cube(Value(2.0))
+    with pytest.raises(TypeError, match="positional argument") as caught:
+        y.backward()
+    if sys.version_info >= (3, 11):  # exceptions take notes from Python 3.11 on
+        assert "custom_op 't_cube_one_arg'" in "".join(caught.value.__notes__)
 
 
 def test_custom_op_cannot_take_a_built_in_name():

@@ -874,7 +874,8 @@ def custom_op(
     """Define a one-input operation from `forward(x)` and `derivative(x, y)`.
 
     `forward` maps the input's data to the output's data; `derivative(x, y)`
-    returns the local derivative dy/dx given the input `x` and output `y`.
+    returns the local derivative dy/dx (a number) given the input `x` and
+    output `y`; anything else is a TypeError at `backward()` naming the op.
     The result is a function on Values that works with `backward()`,
     `gradcheck` and the drawings, where its nodes are labelled `name`.
 
@@ -896,8 +897,8 @@ def custom_op(
         # The derivative comes from the node, not from this function: each node
         # keeps the one it was made with in `_b` (a one-input op leaves that slot
         # free), so defining the op again later leaves the nodes already made alone.
-        x, derivative_made_with = out._a, out._b
-        x.grad += float(derivative_made_with(x.data, out.data)) * out.grad  # type: ignore
+        x, made_with = out._a, out._b
+        x.grad += _call_derivative(name, made_with, x.data, out.data) * out.grad  # type: ignore
 
     given = getattr(derivative, "__name__", "<lambda>")
     _custom_backward.__doc__ = (
@@ -915,3 +916,24 @@ def custom_op(
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"{name}(x): a custom op; backward uses its given derivative."
     return op
+
+
+def _call_derivative(
+    name: str, derivative: Callable[[float, float], float], x: float, y: float
+) -> float:
+    """derivative(x, y) as a float, or an error that names the custom op `name`."""
+    try:
+        slope = derivative(x, y)
+    except Exception as e:
+        if hasattr(e, "add_note"):  # Python 3.11+: the traceback then names the op too
+            e.add_note(f"in custom_op {name!r}, while calling derivative({x!r}, {y!r})")
+        raise
+    if slope.__class__ is float:
+        return slope
+    if isinstance(slope, Real) and not isinstance(slope, Value):
+        return float(slope)
+    what = "" if slope is None else f" (a {type(slope).__name__})"
+    raise TypeError(
+        f"custom_op {name!r}: derivative({x!r}, {y!r}) returned {slope!r}{what}; "
+        f"it must return a number"
+    )

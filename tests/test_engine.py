@@ -6,6 +6,7 @@ to them (derivatives worked out by hand), never from running the engine.
 
 import gc
 import math
+import re
 
 import pytest
 
@@ -275,6 +276,50 @@ def test_hand_built_node_keeps_its_children_in_order():
 def test_hand_built_node_children_must_be_values():
     with pytest.raises(TypeError, match="float"):
         Value(1.0, (Value(1.0), 2.0), "+")
+
+
+@pytest.mark.parametrize(
+    "op, operands, expected",
+    [("**", 1, 2), ("*", 1, 2), ("+", 3, 2), ("tanh", 2, 1), ("exp", 0, 1)],
+)
+def test_hand_built_node_of_a_built_in_op_needs_its_number_of_operands(op, operands, expected):
+    children = tuple(Value(2.0) for _ in range(operands))
+    message = rf"'{re.escape(op)}' takes {expected} operand.*got {operands}"
+    with pytest.raises(ValueError, match=message):
+        Value(4.0, children, op)
+
+
+def test_hand_built_power_with_a_value_exponent_backpropagates():
+    a, n = Value(2.0), Value(3.0)
+    c = Value(8.0, (a, n), "**")
+    c.backward()
+    assert (a.grad, n.grad) == (12.0, 8.0 * math.log(2.0))  # n a^(n-1), a^n ln a
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_hand_built_sum_takes_any_number_of_operands(count):
+    xs = [Value(float(i)) for i in range(count)]
+    s = Value(float(sum(range(count))), tuple(xs), "sum")
+    s.backward()
+    assert s._prev == tuple(xs) and [x.grad for x in xs] == [1.0] * count
+
+
+def test_hand_built_dot_of_one_weight_and_input_backpropagates():
+    w, x = Value(2.0), Value(-3.0)
+    y = Value(-6.0, (w, x), "dot")
+    y.backward()
+    assert (w.grad, x.grad) == (-3.0, 2.0)  # d(wx)/dw = x, d(wx)/dx = w
+
+
+def test_hand_built_leaky_relu_says_to_use_the_method():
+    # its slope is a constant, not an operand: _children cannot carry it
+    with pytest.raises(ValueError, match=r"leaky_relu.*x\.leaky_relu\("):
+        Value(-0.02, (Value(-2.0),), "leaky_relu")
+
+
+def test_hand_built_node_op_must_be_a_string():
+    with pytest.raises(TypeError, match="_op must be a string.*int"):
+        Value(1.0, (Value(1.0),), 5)
 
 
 def test_backward_of_an_op_without_a_rule_names_the_op():

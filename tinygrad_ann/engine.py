@@ -142,6 +142,43 @@ def _derivative(
     return register
 
 
+def _store_operands(node: Value, children: tuple[Value, ...], op: str) -> None:
+    """Check the operands of a node built by hand, `Value(data, (a, b), '+')`, and
+    put them in the slots where the op's rule reads them (as `_result` does)."""
+    if op.__class__ is not str and not isinstance(op, str):
+        raise TypeError(f"Value's _op must be a string, got {type(op).__name__}: {op!r}")
+    for child in children:
+        if not isinstance(child, Value):
+            raise TypeError(
+                f"Value(..., _children=...) takes Values, got {type(child).__name__}"
+            )
+    known = OPS.get(op)
+    if known is not None:
+        if known.arity and len(children) != known.arity:
+            s = "" if known.arity == 1 else "s"
+            raise ValueError(
+                f"Value(..., _op={op!r}): {op!r} takes {known.arity} operand{s} "
+                f"(Values in _children), got {len(children)}"
+            )
+        if op == "leaky_relu":  # its slope lives in `_b`, and is not a Value operand
+            raise ValueError(
+                "Value(..., _op='leaky_relu') cannot be built by hand: its slope is a "
+                "constant, not an operand; use x.leaky_relu(negative_slope)"
+            )
+        if known.arity == 0:  # sum, dot: every operand in one tuple, however many
+            node._a = children if children else None
+            return
+        if hasattr(known.backward, "derivative"):  # a custom op: keep its derivative
+            node._a, node._b = children[0], known.backward.derivative
+            return
+    if len(children) == 1:
+        node._a = children[0]
+    elif len(children) == 2:
+        node._a, node._b = children
+    elif children:
+        node._a = children
+
+
 def _describe(v: Value) -> str:
     """'-1.0 (Value 'x')' for error messages: the number, and the label if any."""
     return f"{v.data!r} (Value {v.label!r})" if v.label else repr(v.data)
@@ -206,21 +243,8 @@ class Value:
         self._op = _op
         self._a: Value | tuple[Value, ...] | None = None
         self._b: Value | float | None = None
-        children = tuple(_children)
-        for child in children:
-            if not isinstance(child, Value):
-                raise TypeError(
-                    f"Value(..., _children=...) takes Values, got {type(child).__name__}"
-                )
-        if len(children) == 1:
-            self._a = children[0]
-            rule = _RULES.get(_op)
-            if rule is not None and hasattr(rule, "derivative"):  # a custom op's name
-                self._b = rule.derivative  # the derivative cube(x) would have kept
-        elif len(children) == 2:
-            self._a, self._b = children
-        elif children:
-            self._a = children
+        if _children or _op:  # a node built by hand, as in the lecture: check it
+            _store_operands(self, tuple(_children), _op)
 
     @property
     def _prev(self) -> tuple[Value, ...]:

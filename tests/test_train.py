@@ -195,6 +195,36 @@ def test_fit_bad_arguments_raise_value_error(kwargs, message):
         fit(MLP(2, [3, 1], rng=0), X4, Y4, progress=False, **kwargs)
 
 
+def test_fit_optimizer_given_by_name_is_a_type_error_showing_an_instance():
+    with pytest.raises(TypeError, match=r"^fit: optimizer must be an optimizer instance.*'adam'.*Adam\(model\.parameters\(\), lr=0\.01\)"):
+        fit(MLP(2, [3, 1], rng=0), X4, Y4, optimizer="adam", progress=False)
+
+
+def test_fit_optimizer_class_asks_to_instantiate_it():
+    from tinygrad_ann.optim import Adam
+
+    with pytest.raises(TypeError, match=r"^fit: optimizer is the class Adam.*instantiate it.*Adam\(model\.parameters\(\)"):
+        fit(MLP(2, [3, 1], rng=0), X4, Y4, optimizer=Adam, progress=False)
+
+
+def test_fit_optimizer_of_another_model_is_rejected_and_nothing_trains():
+    from tinygrad_ann.optim import Adam
+
+    model, other = MLP(2, [3, 1], rng=0), MLP(2, [3, 1], rng=1)
+    before, other_before = model.state_dict(), other.state_dict()
+    with pytest.raises(ValueError, match=r"^fit: the optimizer updates none of the model's 13 parameters"):
+        fit(model, X4, Y4, optimizer=Adam(other.parameters()), progress=False)
+    assert model.state_dict() == before and other.state_dict() == other_before
+
+
+def test_fit_optimizer_of_some_of_the_parameters_says_how_many():
+    from tinygrad_ann.optim import SGD
+
+    model = MLP(2, [3, 1], rng=0)
+    with pytest.raises(ValueError, match=r"updates only 4 of the model's 13 parameters, so the other 9 would never train"):
+        fit(model, X4, Y4, optimizer=SGD(model.parameters()[:4], lr=0.1), progress=False)
+
+
 def test_fit_mismatched_x_and_y_names_both_sizes():
     with pytest.raises(ValueError, match="4 samples but y has 3"):
         fit(MLP(2, [3, 1], rng=0), X4, Y4[:3], progress=False)

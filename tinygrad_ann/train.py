@@ -150,6 +150,47 @@ def _loss_function(loss: str | Callable[..., Value]) -> tuple[Callable[..., Valu
     return getattr(losses, name), (None if loss == "mse" else threshold)
 
 
+def _optimizer(optimizer: Any, params: list[Value], lr: float) -> Any:
+    """The optimizer `fit` steps: SGD at `lr` by default, else the one given, checked.
+
+    It must be an instance (not a name or a class) and update exactly the
+    model's parameters: an optimizer built for another model would train nothing.
+    """
+    if optimizer is None:
+        from .optim import SGD
+
+        return SGD(params, lr=lr)
+    example = "Adam(model.parameters(), lr=0.01)"
+    if isinstance(optimizer, type):
+        name = optimizer.__name__
+        raise TypeError(
+            f"fit: optimizer is the class {name}, not an optimizer; instantiate it "
+            f"with the model's parameters, e.g. optimizer={name}(model.parameters(), lr=0.01)"
+        )
+    if not (callable(getattr(optimizer, "zero_grad", None)) and callable(getattr(optimizer, "step", None))):
+        raise TypeError(
+            f"fit: optimizer must be an optimizer instance with zero_grad() and step(), "
+            f"got {type(optimizer).__name__}: {optimizer!r:.80}; pass an instance such as "
+            f"{example} (from tinygrad_ann.optim), or None for plain SGD at lr"
+        )
+    held = getattr(optimizer, "params", None)
+    if isinstance(held, (list, tuple)) and params:
+        ids = {id(p) for p in held}
+        trained = sum(id(p) in ids for p in params)
+        if trained < len(params):
+            if trained == 0:
+                what = (f"none of the model's {len(params)} parameters (was it built for "
+                        f"another model?), so nothing would train")
+            else:
+                what = (f"only {trained} of the model's {len(params)} parameters, so the other "
+                        f"{len(params) - trained} would never train")
+            raise ValueError(
+                f"fit: the optimizer updates {what}; build it from this model's "
+                f"parameters, e.g. {type(optimizer).__name__}(model.parameters(), ...)"
+            )
+    return optimizer
+
+
 def _progress(iterable: range, enabled: bool) -> Any:
     """`iterable` wrapped in a tqdm progress bar (a notebook widget in Jupyter), or as is."""
     if not enabled:
@@ -188,7 +229,9 @@ def fit(
     Args:
         loss: 'hinge' (labels ±1), 'mse', 'bce' (probabilities), 'bce_with_logits',
             'cross_entropy' (class indices), or a function (outputs, targets) -> Value.
-        optimizer: an optimizer from `tinygrad_ann.optim`; default plain SGD at `lr`.
+        optimizer: an optimizer instance from `tinygrad_ann.optim` built from
+            this model, e.g. `Adam(model.parameters(), lr=0.01)` (it must update
+            every one of the model's parameters); default plain SGD at `lr`.
         batch_size: samples per step; None means the whole set (one step per epoch).
         l2: weight of the L2 penalty l2 · Σ p² added to the loss.
         lr_schedule: an object with `.step()` (called after every epoch), or a
@@ -223,10 +266,7 @@ def fit(
     if not (isinstance(l2, (int, float)) and l2 >= 0 and math.isfinite(l2)):
         raise ValueError(f"fit: l2 must be a number >= 0, got {l2!r}")
     params = model.parameters()
-    if optimizer is None:
-        from .optim import SGD
-
-        optimizer = SGD(params, lr=lr)
+    optimizer = _optimizer(optimizer, params, lr)
     if validation_data is not None:
         _check_data("fit (validation_data)", *validation_data)
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)

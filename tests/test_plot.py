@@ -99,6 +99,36 @@ def test_decision_grid_threshold_moves_the_boundary():
     assert grid.label_at(0.6, 0.5) == 1
 
 
+def _sigmoid_mlp_of_x1_minus_x2():
+    """MLP(2, [1], output_activation='sigmoid'): p = sigmoid(x1 - x2), always > 0."""
+    from tinygrad_ann import MLP
+
+    model = MLP(2, [1], output_activation="sigmoid", rng=0)
+    neuron = model.layers[0].neurons[0]
+    neuron.w[0].data, neuron.w[1].data, neuron.b.data = 1.0, -1.0, 0.0
+    return model
+
+
+def test_decision_grid_of_a_sigmoid_model_splits_probabilities_at_one_half():
+    grid = decision_grid(_sigmoid_mlp_of_x1_minus_x2(), SQUARE, resolution=21)
+    assert grid.threshold == 0.5
+    assert grid.label_at(1.5, -1.5) == 1 and grid.label_at(-1.5, 1.5) == 0
+
+
+def test_decision_grid_of_a_sigmoid_model_agrees_with_accuracy():
+    from tinygrad_ann.train import accuracy
+
+    model = _sigmoid_mlp_of_x1_minus_x2()
+    ax = plot_decision_boundary(model, SQUARE, SQUARE_Y, resolution=21)
+    assert accuracy(model, SQUARE, SQUARE_Y) == 1.0
+    assert ax.get_title() == "accuracy 100% on 4 points"
+
+
+def test_decision_grid_explicit_threshold_overrides_the_sigmoid_default():
+    grid = decision_grid(_sigmoid_mlp_of_x1_minus_x2(), SQUARE, resolution=21, threshold=0.0)
+    assert grid.threshold == 0.0 and (grid.labels == 1).all()
+
+
 def test_decision_grid_predicts_minus_one_plus_one_when_y_uses_them():
     grid = decision_grid(above_diagonal_is_0, SQUARE, resolution=11, y=[-1, 1, -1, -1])
     assert grid.classes == (-1, 1)

@@ -48,6 +48,50 @@ def test_predict_classes_multiclass_is_argmax():
     assert predict_classes(model, [[0.1, 0.9, 0.3], [5.0, -1.0, 2.0]]) == [1, 0]
 
 
+def _sigmoid(w0, w1):
+    """Neuron(2, activation='sigmoid'): a probability, always > 0."""
+    n = Neuron(2, activation="sigmoid", rng=0)
+    n.w[0].data, n.w[1].data = w0, w1
+    return n
+
+
+Y4_01 = [1, 1, 0, 0]
+
+
+def test_predict_classes_of_a_sigmoid_model_splits_probabilities_at_one_half():
+    assert predict_classes(_sigmoid(1.0, 1.0), X4) == [1, 1, 0, 0]
+    assert predict_classes(_sigmoid(1.0, 1.0), X4, threshold=0.0) == [1, 1, 1, 1]
+
+
+def test_accuracy_of_an_mlp_with_sigmoid_output_uses_one_half():
+    model = MLP(2, [1], output_activation="sigmoid", rng=0)
+    neuron = model.layers[0].neurons[0]
+    neuron.w[0].data, neuron.w[1].data, neuron.b.data = 1.0, 1.0, 0.0
+    assert accuracy(model, X4, Y4_01) == 1.0
+
+
+def test_fit_history_and_accuracy_agree_for_a_sigmoid_model():
+    model = _sigmoid(1.0, 1.0)
+    h = fit(model, X4, Y4_01, loss="bce", lr=1e-12, epochs=1, progress=False)
+    assert h["accuracy"] == [accuracy(model, X4, Y4_01)] == [1.0]
+
+
+def test_fit_uses_one_half_for_a_sigmoid_model_whatever_the_loss():
+    model = _sigmoid(1.0, 1.0)
+    h = fit(model, X4, Y4, loss="hinge", lr=1e-12, epochs=1, progress=False)
+    assert h["accuracy"] == [accuracy(model, X4, Y4)] == [1.0]
+
+
+def test_fit_with_bce_uses_one_half_even_when_the_model_does_not_say():
+    def model(x):  # a plain function: fit knows only that 'bce' takes probabilities
+        return (Value(x[0]) + Value(x[1])).sigmoid()
+
+    model.parameters = lambda: [Value(0.0)]
+    h = fit(model, X4, Y4_01, loss="bce", lr=1e-12, epochs=1, progress=False)
+    assert h["accuracy"] == [1.0]
+    assert accuracy(model, X4, Y4_01, threshold=0.5) == 1.0
+
+
 @pytest.mark.parametrize("labels", [[1, 1, -1, -1], [1, 1, 0, 0]])
 def test_accuracy_with_signed_or_zero_one_labels(labels):
     assert accuracy(_linear(1.0, 1.0), X4, labels) == 1.0

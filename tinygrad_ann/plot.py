@@ -52,6 +52,7 @@ except ImportError as e:  # pragma: no cover - matplotlib is a declared dependen
 
 from .engine import OPS, Value, no_grad
 from .functional import value_and_grad
+from .train import _default_threshold
 
 __all__ = [
     "plot_decision_boundary",
@@ -190,6 +191,7 @@ class DecisionGrid:
                    (negative, positive) such as (0, 1) or (-1, 1), for k outputs
                    the label that output i stands for
         threshold  a binary model predicts classes[1] where score > threshold
+                   (0.5 or 0.0 when not given: see `decision_grid`)
 
     Example:
         >>> from tinygrad_ann import Value
@@ -356,7 +358,7 @@ def decision_grid(
     resolution: int = DEFAULT_RESOLUTION,
     *,
     y: Sequence[Label] | None = None,
-    threshold: float = 0.0,
+    threshold: float | None = None,
     padding: float = 0.1,
     bounds: Sequence[float] | None = None,
 ) -> DecisionGrid:
@@ -365,7 +367,11 @@ def decision_grid(
     `model([x1, x2])` is called once per grid point, under `no_grad()`, with a
     list of two floats. It returns one Value (a binary classifier's score: the
     class is 1 where score > threshold) or a list of Values (one score per
-    class: the class is the argmax). Predictions use the labels of `y` when it
+    class: the class is the argmax). `threshold=None` (the default) means 0.5
+    when the model outputs probabilities (its output layer's activation is
+    'sigmoid', as for `MLP(..., output_activation='sigmoid')`) and 0.0
+    otherwise, the same rule as `train.accuracy` and `fit` follow; pass a
+    number to choose. Predictions use the labels of `y` when it
     is given (0/1, -1/+1, or 0..k-1; see `DecisionGrid.classes`). The grid
     spans X's bounding box widened by `padding` (a fraction of its size) on
     every side, or exactly `bounds = (x1_min, x1_max, x2_min, x2_max)`.
@@ -394,7 +400,7 @@ def _grid(
     points: list[list[float]],
     labels: list[Label] | None,
     resolution: int,
-    threshold: float,
+    threshold: float | None,
     padding: float,
     bounds: Sequence[float] | None,
 ) -> DecisionGrid:
@@ -404,6 +410,8 @@ def _grid(
             f"{fn}: model must be callable as model([x1, x2]), got {type(model).__name__}"
         )
     n = _resolution(fn, resolution)
+    if threshold is None:
+        threshold = _default_threshold(model)  # 0.5 for probabilities, else 0.0
     threshold = _number(fn, "threshold", threshold)
     lo1, hi1, lo2, hi2 = _bounds(fn, points, padding, bounds)
     xs = np.linspace(lo1, hi1, n)
@@ -431,7 +439,7 @@ def plot_decision_boundary(
     ax: Axes | None = None,
     resolution: int = DEFAULT_RESOLUTION,
     *,
-    threshold: float = 0.0,
+    threshold: float | None = None,
     padding: float = 0.1,
     bounds: Sequence[float] | None = None,
     colors: Sequence[str] = PALETTE,
@@ -442,7 +450,9 @@ def plot_decision_boundary(
 
     The model is evaluated on a grid (see `decision_grid`, which this uses, for
     the contract with `model`, `y`, `threshold`, `padding` and `bounds`) under
-    `no_grad()`. Each class's region is shaded in its colour (`alpha` sets how
+    `no_grad()`. As there, `threshold=None` means 0.5 for a model whose output
+    layer is a sigmoid (probabilities) and 0.0 otherwise, so the regions and
+    the title's accuracy match `train.accuracy` and `fit`'s history. Each class's region is shaded in its colour (`alpha` sets how
     light), the decision boundary is a dark line, and the points are drawn in
     their true class's colour and marker, so a point on the wrong colour is a
     mistake. The title gives the model's accuracy on (X, y) unless the Axes

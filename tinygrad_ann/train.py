@@ -37,7 +37,8 @@ Number = Union[int, float]
 Output = Union[float, list[float]]
 
 #: Loss names `fit` accepts, the function in `tinygrad_ann.losses` each means,
-#: and the score above which a single-output model predicts the positive class.
+#: and the score above which a single-output model trained with it predicts the
+#: positive class, unless the model's output layer is a sigmoid (then always 0.5).
 LOSSES: dict[str, tuple[str, float]] = {
     "mse": ("mse_loss", 0.0),
     "hinge": ("hinge_loss", 0.0),
@@ -76,6 +77,32 @@ def predict(model: Callable[[Any], Any], X: Sequence[Sequence[Number]]) -> list[
     return [_data(model(x)) for x in X]
 
 
+def _output_activation(model: Any) -> str | None:
+    """The activation name of the model's output layer, if the model says.
+
+    `MLP` says through its last layer (`model.layers[-1].activation`), `Layer`
+    and `Neuron` through `.activation`; a plain function says nothing (None).
+    """
+    layers = getattr(model, "layers", None)
+    last = layers[-1] if isinstance(layers, (list, tuple)) and layers else model
+    activation = getattr(last, "activation", None)
+    return activation if isinstance(activation, str) else None
+
+
+def _default_threshold(model: Any, loss: Any = None) -> float:
+    """The score above which a one-output model predicts the positive class, when
+    no threshold is given: 0.5 for probabilities, 0.0 for scores and logits.
+
+    The output is a probability when the model's output layer is a sigmoid
+    (see `_output_activation`), or when `fit` trains it with loss='bce'.
+    `predict_classes`, `accuracy`, `fit` and the plots in `tinygrad_ann.plot`
+    all decide it here, so they agree on the same model.
+    """
+    if _output_activation(model) == "sigmoid":
+        return 0.5
+    return LOSSES[loss][1] if isinstance(loss, str) and loss in LOSSES else 0.0
+
+
 def _classes_of(outputs: Sequence[Output], threshold: float, labels: Sequence[Any]) -> list[Any]:
     """Class predictions from outputs: argmax for lists, `score > threshold` for floats."""
     negative, positive = labels
@@ -96,15 +123,16 @@ def _binary_labels(y: Sequence[Any] | None) -> tuple[Any, Any]:
 def predict_classes(
     model: Callable[[Any], Any],
     X: Sequence[Sequence[Number]],
-    threshold: float = 0.0,
+    threshold: float | None = None,
     labels: tuple[Any, Any] = (0, 1),
 ) -> list[Any]:
     """Predicted class of every sample.
 
     A model with one output is a binary classifier: `labels[1]` where its score
-    is above `threshold` (0.0 for scores and logits; use 0.5 for probabilities),
-    else `labels[0]`. A model with several outputs predicts the index of the
-    largest one.
+    is above `threshold`, else `labels[0]`. The default `threshold=None` means
+    0.5 when the model outputs probabilities (its output layer's activation is
+    'sigmoid') and 0.0 otherwise (scores and logits); pass a number to choose.
+    A model with several outputs predicts the index of the largest one.
 
     Example:
         >>> from tinygrad_ann.nn import Neuron
@@ -112,7 +140,13 @@ def predict_classes(
         >>> n.w[0].data = 1.0
         >>> predict_classes(n, [[2.0], [-2.0]], labels=(-1, 1))
         [1, -1]
+        >>> p = Neuron(1, activation='sigmoid', rng=0)   # probabilities: threshold 0.5
+        >>> p.w[0].data = 1.0
+        >>> predict(p, [[2.0], [-2.0]])[1] > 0, predict_classes(p, [[2.0], [-2.0]])
+        (True, [1, 0])
     """
+    if threshold is None:
+        threshold = _default_threshold(model)
     return _classes_of(predict(model, X), threshold, labels)
 
 
@@ -120,11 +154,13 @@ def accuracy(
     model: Callable[[Any], Any],
     X: Sequence[Sequence[Number]],
     y: Sequence[Any],
-    threshold: float = 0.0,
+    threshold: float | None = None,
 ) -> float:
     """The fraction of samples classified correctly (evaluated under `no_grad()`).
 
-    Binary labels may be 0/1 or -1/+1; see `predict_classes` for `threshold`.
+    Binary labels may be 0/1 or -1/+1. `threshold` is as for `predict_classes`:
+    None (the default) means 0.5 for a model whose output layer is a sigmoid
+    (probabilities) and 0.0 for any other (scores), the same as `fit` uses.
 
     Example:
         >>> from tinygrad_ann.nn import Neuron
@@ -138,16 +174,15 @@ def accuracy(
     return sum(p == t for p, t in zip(predicted, y)) / len(y)
 
 
-def _loss_function(loss: str | Callable[..., Value]) -> tuple[Callable[..., Value], float | None]:
-    """(loss function, class threshold or None for regression) for `fit`."""
+def _loss_function(loss: str | Callable[..., Value]) -> Callable[..., Value]:
+    """The loss function `fit` calls as loss(outputs, targets)."""
     if callable(loss):
-        return loss, 0.0
+        return loss
     if loss not in LOSSES:
         raise ValueError(f"fit: unknown loss {loss!r}; choose one of {', '.join(map(repr, LOSSES))} or pass a function")
     from . import losses
 
-    name, threshold = LOSSES[loss]
-    return getattr(losses, name), (None if loss == "mse" else threshold)
+    return getattr(losses, LOSSES[loss][0])
 
 
 def _optimizer(optimizer: Any, params: list[Value], lr: float) -> Any:
@@ -245,6 +280,9 @@ def fit(
         'mse'), plus 'val_loss' and 'val_accuracy' with validation data. The
         loss is the mean over the epoch's batches, the accuracy that of the
         epoch's predictions as they were made (before each step's update).
+        A one-output model's score is compared with the threshold `accuracy`
+        uses: 0.5 if its output layer is a sigmoid or the loss is 'bce'
+        (probabilities), else 0.0.
 
     Example:
         >>> from tinygrad_ann.nn import MLP
@@ -255,7 +293,9 @@ def fit(
         (['loss'], True)
     """
     _check_data("fit", X, y)
-    loss_fn, threshold = _loss_function(loss)
+    loss_fn = _loss_function(loss)
+    # The class threshold for accuracy, or None for regression (no accuracy).
+    threshold = None if loss == "mse" else _default_threshold(model, loss)
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"fit: epochs must be a whole number >= 0, got {epochs!r}")
     n = len(X)

@@ -329,6 +329,91 @@ def test_backward_of_an_op_without_a_rule_names_the_op():
         c.backward()
 
 
+def lecture_cube(x):
+    """The lecture's way to add an op: build the node, then set its _backward."""
+    out = Value(x.data**3, (x,), "cube")
+
+    def _backward():
+        x.grad += 3 * x.data**2 * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def test_hand_built_op_with_its_own_backward_backpropagates():
+    x = Value(2.0)
+    out = lecture_cube(x)
+    out.backward()
+    assert (out._op, out._prev, x.grad) == ("cube", (x,), 12.0)  # 3x^2 = 12
+
+
+def test_hand_built_op_backward_can_be_called_by_hand():
+    x = Value(2.0)
+    out = lecture_cube(x)
+    out.grad = 1.0
+    out._backward()
+    assert x.grad == 12.0
+
+
+def test_hand_built_op_backward_reads_back_as_the_function_set():
+    x = Value(2.0)
+    out = Value(8.0, (x,), "cube")
+
+    def _backward():
+        pass
+
+    out._backward = _backward
+    assert out._backward is _backward
+
+
+def test_hand_built_op_inside_a_larger_graph():
+    # f = cube(2x) * x + x: df/dx = 3 (2x)^2 * 2 * x + (2x)^3 + 1 = 24 + 8 + 1 at x = 1
+    x = Value(1.0)
+    f = lecture_cube(2 * x) * x + x
+    f.backward()
+    assert (f.data, x.grad) == (9.0, 33.0)
+
+
+def test_hand_built_op_of_two_operands_with_its_own_backward():
+    a, b = Value(2.0), Value(-3.0)
+    out = Value(a.data * b.data, (a, b), "my_mul")
+
+    def _backward():
+        a.grad += b.data * out.grad
+        b.grad += a.data * out.grad
+
+    out._backward = _backward
+    out.backward()
+    assert (out._prev, a.grad, b.grad) == ((a, b), -3.0, 2.0)
+    assert out.topological_order() == [a, b, out]
+
+
+def test_hand_built_op_backward_twice_doubles_leaf_grads():
+    x = Value(2.0)
+    out = lecture_cube(x)
+    out.backward()
+    out.backward()
+    assert x.grad == 24.0
+
+
+def test_backward_of_a_known_op_cannot_be_replaced():
+    a, b = Value(2.0), Value(3.0)
+    for node in (a * b, Value(6.0, (a, b), "*")):
+        with pytest.raises(AttributeError, match=r"'\*'.*its own rule.*name of its own"):
+            node._backward = lambda: None
+    assert (a * b)._prev == (a, b)
+
+
+def test_backward_of_a_leaf_cannot_be_set():
+    with pytest.raises(AttributeError, match="leaf"):
+        Value(1.0)._backward = lambda: None
+
+
+def test_backward_set_by_hand_must_be_callable():
+    with pytest.raises(TypeError, match="callable.*float"):
+        Value(8.0, (Value(2.0),), "cube")._backward = 3.0
+
+
 def test_lecture_neuron_backward_by_hand_node_by_node():
     # The micrograd lecture's neuron: o = tanh(x1 w1 + x2 w2 + b), with b chosen so
     # that n = atanh(1/sqrt 2), o = 1/sqrt 2 and do/dn = 1 - o^2 = 1/2.

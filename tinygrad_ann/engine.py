@@ -207,12 +207,29 @@ class Value:
         _op    the name of the operation that made this node ('' for a leaf)
         _prev  the operands, in order, as a tuple (`a + a` keeps both)
 
+    A new op can also be built by hand as the lecture does: make the node, then
+    set its `_backward` to a function that pushes `out.grad` into the operands.
+    `backward()` calls it for nodes whose op has no registered rule, and
+    `out._backward()` runs it by hand. The node keeps the function in its `_b`
+    slot (`_backward` is a property), so the other nodes get no bigger and
+    `backward()` no slower. A node of an op the library knows (`'*'`, `'tanh'`,
+    a `custom_op`) always uses that op's rule: setting its `_backward` is an
+    AttributeError. (The function refers to its own node, a reference cycle, so
+    such a graph is freed by the garbage collector rather than at once;
+    `custom_op` has no such cycle.)
+
     Example:
         >>> x = Value(3.0, label='x')
         >>> y = x * x + 1
         >>> y.backward()
         >>> y.data, x.grad
         (10.0, 6.0)
+        >>> out = Value(x.data ** 3, (x,), 'cube')     # the lecture's way
+        >>> def _backward():
+        ...     x.grad += 3 * x.data ** 2 * out.grad    # d(x^3)/dx = 3x^2
+        >>> out._backward = _backward
+        >>> x.grad = 0.0; out.backward(); x.grad
+        27.0
     """
 
     # Fast path (memory): __slots__ instead of a per-object __dict__, and the
@@ -222,7 +239,8 @@ class Value:
     # tuple when asked. `_b` holds the second operand, or for ops such as
     # `x ** 2.0` and `leaky_relu` the op's constant (a float, not an operand),
     # or for a custom op the derivative function it was made with; an op with
-    # many operands keeps them all as one tuple in `_a`.
+    # many operands keeps them all as one tuple in `_a` (as does a node built
+    # by hand whose `_backward` was set: that function is then in `_b`).
     __slots__ = ("data", "grad", "label", "_op", "_a", "_b")
 
     def __init__(
@@ -242,7 +260,7 @@ class Value:
         self.label = label
         self._op = _op
         self._a: Value | tuple[Value, ...] | None = None
-        self._b: Value | float | None = None
+        self._b: Value | float | Callable[..., Any] | None = None
         if _children or _op:  # a node built by hand, as in the lecture: check it
             _store_operands(self, tuple(_children), _op)
 
@@ -538,11 +556,14 @@ class Value:
 
     # -- backpropagation ---------------------------------------------------
 
-    def _backward(self) -> None:
-        """Push this node's grad into its operands' grads (+=), by its op's rule.
+    @property
+    def _backward(self) -> Callable[[], None]:
+        """Push this node's grad into its operands' grads (+=): call `node._backward()`.
 
         This is one step of backpropagation, callable by hand node by node as in
-        the micrograd lecture. A leaf has no operands: nothing happens.
+        the micrograd lecture. It runs the rule of the node's op; for a node
+        built by hand whose `_backward` was set (see `Value`), it is that
+        function. A leaf has no operands: nothing happens.
 
         Example:
             >>> a, b = Value(2.0), Value(3.0)
@@ -552,13 +573,48 @@ class Value:
             >>> a.grad, b.grad
             (3.0, 2.0)
         """
+        # A property, not a method, so that the lecture's `out._backward = f`
+        # works; nodes made by the ops never have it set, and backward() reads
+        # their rule directly.
+        own = self._b
+        if own is not None and self._a.__class__ is tuple:  # set by hand (see the setter)
+            return own  # type: ignore[return-value]
+        return self._backward_by_rule
+
+    @_backward.setter
+    def _backward(self, step: Callable[[], None]) -> None:
+        if not callable(step):
+            raise TypeError(
+                f"_backward must be a function of no arguments (callable), "
+                f"got {type(step).__name__}: {step!r}"
+            )
+        if self._op in OPS:
+            raise AttributeError(
+                f"{self._op!r} is an op backward() knows: it uses its own rule for this "
+                f"node. To give an op your own _backward, give the op a name of its own, "
+                f"e.g. Value(x.data**3, (x,), 'cube')"
+            )
+        operands = self._prev
+        if not operands:
+            raise AttributeError(
+                "this Value is a leaf (no operands), so there is no _backward to set: "
+                "build the node from its operands, e.g. Value(x.data**3, (x,), 'cube')"
+            )
+        # The operands go into `_a` as one tuple (the many-operand form, which
+        # `_prev` and backward() read) and the function into `_b`: no slot is
+        # added, so every other node stays as small as it was.
+        self._a, self._b = operands, step
+
+    def _backward_by_rule(self) -> None:
+        """`_backward()` of a node made by an op: the rule registered for its `_op`."""
         if self._a is None:
             return
         rule = _RULES.get(self._op)
         if rule is None:
             raise NotImplementedError(
                 f"no backward rule for op {self._op!r}: define the op with "
-                f"tinygrad_ann.custom_op(...) so that backward() knows its derivative"
+                f"tinygrad_ann.custom_op(...) so that backward() knows its derivative, "
+                f"or set this node's _backward to a function, as in the micrograd lecture"
             )
         rule(self)
 
@@ -597,9 +653,10 @@ class Value:
         rules = _RULES
         for node in reversed(order):  # the root first, leaves never (no operands)
             rule = rules.get(node._op)
-            if rule is None:
-                node._backward()  # raises the "no backward rule" error
-            rule(node)
+            if rule is not None:
+                rule(node)
+            else:  # an op with no rule: a node built by hand, with its own _backward
+                node._backward()  # (or the "no backward rule" error)
         for leaf, grad in held.items():
             leaf.grad += grad
 

@@ -274,6 +274,46 @@ def test_fit_mismatched_x_and_y_names_both_sizes():
         fit(MLP(2, [3, 1], rng=0), X4, Y4[:3], progress=False)
 
 
+# Bad data is found before the first step: fit raises with the model untouched,
+# naming the index in y (or X), not the index within a batch.
+X6 = [[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9], [-1.0, -1.0], [-0.9, -1.1]]
+
+
+@pytest.mark.parametrize(
+    "nouts, X, y, kwargs, message",
+    [
+        ([3, 1], X4, [1, 1, -1, 0], {"loss": "hinge"}, r"^fit: y\[3\] is 0; loss='hinge' needs labels \+1 or -1"),
+        ([3, 1], X4, [1, 1, -1, 2.0], {"loss": "hinge"}, r"^fit: y\[3\] is 2.0; loss='hinge'"),
+        ([3, 1], X4, [1, 1, 0, 2], {"loss": "bce_with_logits"}, r"^fit: y\[3\] is 2; loss='bce_with_logits' needs targets in \[0, 1\]"),
+        ([3, 1], X4, [1, 1, 0, -1], {"loss": "bce_with_logits"}, r"y\[3\] is -1.*for -1/\+1 labels use loss='hinge'"),
+        ([3, 1], X4, [1.0, 0.5, float("nan"), 0.0], {"loss": "mse"}, r"^fit: y\[2\] is nan; loss='mse' needs finite numbers"),
+        ([3, 1], X4, [1.0, "a", 0.0, 0.0], {"loss": "mse"}, r"^fit: y\[1\] is 'a'"),
+        ([4, 3], X6, [0, 0, 1, 1, 2, 3], {"loss": "cross_entropy"}, r"^fit: y\[5\] is 3, but the model gives 3 class scores.*0\.\.2"),
+        ([4, 3], X6, [0, 0, 1, 1, 2.0, 2], {"loss": "cross_entropy"}, r"^fit: y\[4\] is 2.0; loss='cross_entropy' needs class indices"),
+        ([4, 1], X6, [0, 0, 1, 1, 0, 0], {"loss": "cross_entropy"}, r"needs one score per class, but the model gives 1 output"),
+        ([4, 3], X4, Y4, {"loss": "hinge"}, r"^fit: loss='hinge' takes one output per sample, but the model gives 3"),
+        ([3, 1], X4, [1, 1, 0, 0], {"loss": "bce"}, r"^fit: loss='bce' takes probabilities, but the model's output layer is 'linear'"),
+        ([3, 1], [[1.0, 1.0], [2.0, -0.5], [-1.0, -1.0, 0.0], [0.5, -2.0]], Y4, {}, r"^fit: X\[2\] has 3 numbers but the model takes 2 inputs"),
+        ([3, 1], [[1.0, 1.0], ["2", -0.5], [-1.0, -1.0], [0.5, -2.0]], Y4, {}, r"^fit: X\[1\]\[0\] is '2'; inputs must be finite numbers"),
+        ([3, 1], [[1.0, 1.0], [2.0, -0.5], [-1.0, float("inf")], [0.5, -2.0]], Y4, {}, r"^fit: X\[2\]\[1\] is inf"),
+        ([3, 1], X4, Y4, {"validation_data": (X4[:2], [1, 0])}, r"^fit \(validation_data\): y\[1\] is 0; loss='hinge'"),
+        ([3, 1], X4, Y4, {"validation_data": ([[1.0]], [1])}, r"^fit \(validation_data\): X\[0\] has 1 numbers but the model takes 2"),
+        ([3, 1], X4, Y4, {"validation_data": (X4, Y4, X4)}, r"^fit: validation_data must be a pair \(X_val, y_val\)"),
+    ],
+)
+def test_fit_rejects_bad_data_before_training_and_leaves_the_model_unchanged(nouts, X, y, kwargs, message):
+    model = MLP(2, nouts, rng=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=message):
+        fit(model, X, y, epochs=2, batch_size=1, shuffle=False, progress=False, **kwargs)
+    assert model.state_dict() == before
+
+
+def test_fit_validation_data_of_mismatched_lengths_names_both():
+    with pytest.raises(ValueError, match=r"^fit \(validation_data\): X has 2 samples but y has 1"):
+        fit(MLP(2, [3, 1], rng=0), X4, Y4, validation_data=(X4[:2], Y4[:1]), progress=False)
+
+
 def test_accuracy_on_empty_data_is_an_error():
     with pytest.raises(ValueError, match="non-empty"):
         accuracy(_linear(1.0, 1.0), [], [])

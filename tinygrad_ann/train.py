@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import random
+from numbers import Integral, Real
 from typing import Any, Callable, Sequence, Union
 
 from .engine import Value, dot, no_grad
@@ -54,6 +55,84 @@ def _check_data(where: str, X: Sequence[Any], y: Sequence[Any] | None = None) ->
     if y is not None and (not isinstance(y, Sequence) or len(y) != len(X)):
         got = len(y) if isinstance(y, Sequence) else type(y).__name__
         raise ValueError(f"{where}: X has {len(X)} samples but y has {got}; they must match")
+
+
+def _check_samples(where: str, X: Sequence[Any], model: Any) -> None:
+    """Every sample a list of `model.nin` finite numbers, when the model says how
+    many inputs it takes (Neuron, Layer, MLP); a plain function checks its own."""
+    nin = getattr(model, "nin", None)
+    if isinstance(nin, bool) or not isinstance(nin, int):
+        return
+    for i, x in enumerate(X):
+        if isinstance(x, (Value, Real, str, bytes)) or not hasattr(x, "__iter__"):
+            raise ValueError(
+                f"{where}: X[{i}] must be a list of {nin} numbers (one sample), "
+                f"got {type(x).__name__}: {x!r:.80}"
+            )
+        row = list(x)
+        if len(row) != nin:
+            raise ValueError(
+                f"{where}: X[{i}] has {len(row)} numbers but the model takes {nin} inputs: {row!r:.80}"
+            )
+        for j, v in enumerate(row):
+            number = v.data if isinstance(v, Value) else v
+            if not isinstance(number, Real) or not math.isfinite(number):
+                raise ValueError(f"{where}: X[{i}][{j}] is {v!r}; inputs must be finite numbers")
+
+
+def _check_targets(where: str, y: Sequence[Any], loss: str, n_outputs: int) -> None:
+    """Every target as the named loss needs it, and a model with the right number
+    of outputs for it. Checked once before training: a bad label found in a later
+    batch would raise after earlier steps had already changed the model."""
+    if loss == "cross_entropy":
+        if n_outputs < 2:
+            raise ValueError(
+                f"{where}: loss='cross_entropy' needs one score per class, but the model "
+                f"gives 1 output; give its last layer one neuron per class (or, for two "
+                f"classes, use loss='bce_with_logits')"
+            )
+        for i, k in enumerate(y):
+            if isinstance(k, bool) or not isinstance(k, Integral):
+                raise ValueError(
+                    f"{where}: y[{i}] is {k!r}; loss='cross_entropy' needs class "
+                    f"indices, ints in 0..{n_outputs - 1}"
+                )
+            if not 0 <= k < n_outputs:
+                raise ValueError(
+                    f"{where}: y[{i}] is {k!r}, but the model gives {n_outputs} class "
+                    f"scores, so a class index must be in 0..{n_outputs - 1}"
+                )
+        return
+    if n_outputs != 1:
+        raise ValueError(
+            f"{where}: loss={loss!r} takes one output per sample, but the model gives "
+            f"{n_outputs}; use loss='cross_entropy' for one score per class"
+        )
+    for i, t in enumerate(y):
+        v = t.data if isinstance(t, Value) else t
+        if not isinstance(v, Real) or not math.isfinite(v):
+            raise ValueError(f"{where}: y[{i}] is {t!r}; loss={loss!r} needs finite numbers as targets")
+        if loss == "hinge" and v != 1 and v != -1:
+            raise ValueError(
+                f"{where}: y[{i}] is {t!r}; loss='hinge' needs labels +1 or -1 "
+                f"(for 0/1 labels pass datasets.to_signed(y), or use loss='bce_with_logits')"
+            )
+        if loss in ("bce", "bce_with_logits") and not 0 <= v <= 1:
+            raise ValueError(
+                f"{where}: y[{i}] is {t!r}; loss={loss!r} needs targets in [0, 1] "
+                f"(usually 0 or 1, the true class; for -1/+1 labels use loss='hinge')"
+            )
+
+
+def _n_outputs(model: Callable[[Any], Any], x: Any) -> int:
+    """How many outputs the model gives: one forward pass, under no_grad()."""
+    with no_grad():
+        out = model(x)
+    return len(out) if isinstance(out, list) else 1
+
+
+# Output activations whose values can leave [0, 1]: not probabilities for loss='bce'.
+_NOT_PROBABILITIES = ("linear", "relu", "leaky_relu", "tanh", "softplus")
 
 
 def _data(out: Value | list[Value]) -> Output:
@@ -264,6 +343,9 @@ def fit(
     Args:
         loss: 'hinge' (labels ±1), 'mse', 'bce' (probabilities), 'bce_with_logits',
             'cross_entropy' (class indices), or a function (outputs, targets) -> Value.
+            For a named loss every target (in y and validation_data) is checked
+            before training starts, as is every sample's length for a model
+            with `nin`: fit raises with the model untouched rather than part way.
         optimizer: an optimizer instance from `tinygrad_ann.optim` built from
             this model, e.g. `Adam(model.parameters(), lr=0.01)` (it must update
             every one of the model's parameters); default plain SGD at `lr`.
@@ -305,10 +387,30 @@ def fit(
         raise ValueError(f"fit: batch_size must be a whole number >= 1 or None, got {batch_size!r}")
     if not (isinstance(l2, (int, float)) and l2 >= 0 and math.isfinite(l2)):
         raise ValueError(f"fit: l2 must be a number >= 0, got {l2!r}")
+    # The data, checked before the first step: fit either trains or raises with the
+    # model untouched, never fails part way (in a later batch, after some updates).
+    sets = [("fit", X, y)]
+    if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise ValueError(
+                f"fit: validation_data must be a pair (X_val, y_val), got {validation_data!r:.80}"
+            )
+        _check_data("fit (validation_data)", *validation_data)
+        sets.append(("fit (validation_data)", *validation_data))
+    for where, X_set, y_set in sets:
+        _check_samples(where, X_set, model)
+    if isinstance(loss, str):
+        if loss == "bce" and _output_activation(model) in _NOT_PROBABILITIES:
+            raise ValueError(
+                f"fit: loss='bce' takes probabilities, but the model's output layer is "
+                f"{_output_activation(model)!r}; give it output_activation='sigmoid', or "
+                f"use loss='bce_with_logits' for raw scores"
+            )
+        n_outputs = _n_outputs(model, X[0])
+        for where, _, y_set in sets:
+            _check_targets(where, y_set, loss, n_outputs)
     params = model.parameters()
     optimizer = _optimizer(optimizer, params, lr)
-    if validation_data is not None:
-        _check_data("fit (validation_data)", *validation_data)
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
     labels = _binary_labels(y)
 

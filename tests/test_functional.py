@@ -137,6 +137,38 @@ def test_gradcheck_passes_a_correct_custom_op():
     assert gradcheck(lambda x: cube(x) * x, [1.3]) is True
 
 
+def lecture_cube(x, slope=3):
+    """x^3 built by hand as the micrograd lecture does; slope=3 is its right derivative."""
+    out = Value(x.data**3, (x,), "cube")
+
+    def _backward():
+        x.grad += slope * x.data**2 * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def test_gradcheck_passes_an_op_built_by_hand_with_its_own_backward():
+    assert gradcheck(lambda x: lecture_cube(x) * x, [1.3]) is True
+
+
+def test_gradcheck_catches_a_wrong_backward_set_by_hand():
+    with pytest.raises(GradcheckError, match="analytic"):
+        gradcheck(lambda x: lecture_cube(x, slope=2), [1.3])
+
+
+def test_gradcheck_of_a_custom_op_redefined_inside_fn_uses_each_nodes_derivative():
+    # fn redefines the op under the same name after using it: the node made
+    # first must still be differentiated as x^2
+    def fn(x):
+        square = custom_op("f_mine", lambda t: t * t, lambda t, y: 2 * t)
+        y = square(x)
+        custom_op("f_mine", lambda t: t**3, lambda t, y: 3 * t * t)
+        return y
+
+    assert gradcheck(fn, [1.5]) is True
+
+
 def test_gradcheck_does_not_change_value_inputs():
     x = Value(1.5)
     gradcheck(lambda v: v * v, [x])

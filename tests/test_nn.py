@@ -266,9 +266,12 @@ def test_state_dict_round_trip_copies_weights():
     [
         (lambda d: d.pop("layers.0.neurons.0.b"), "missing 'layers.0.neurons.0.b'"),
         (lambda d: d.update({"layers.9.x": 1.0}), "unexpected 'layers.9.x'"),
-        (lambda d: d.update({"layers.1.neurons.0.b": "1.0"}), "must be a finite number"),
-        (lambda d: d.update({"layers.1.neurons.0.b": float("nan")}), "must be a finite number"),
-        (lambda d: d.update({"layers.1.neurons.0.b": None}), "must be a finite number"),
+        (lambda d: d.update({"layers.1.neurons.0.b": "1.0"}), "'layers.1.neurons.0.b' must be a number, got str"),
+        (lambda d: d.update({"layers.1.neurons.0.b": True}), "'layers.1.neurons.0.b' must be a number, got bool"),
+        (lambda d: d.update({"layers.1.neurons.0.b": float("nan")}), "must be a finite number, got nan"),
+        (lambda d: d.update({"layers.1.neurons.0.b": None}), "must be a number, got NoneType"),
+        (lambda d: d.update({"layers.1.neurons.0.b": 10**400}), "finite number, got an integer of about 10\\^400"),
+        (lambda d: d.update({"layers.1.neurons.0.b": -(10**5000)}), "finite number, got an integer of about -10\\^5000"),
     ],
 )
 def test_bad_state_dict_raises_and_leaves_model_unchanged(mutate, message):
@@ -279,6 +282,47 @@ def test_bad_state_dict_raises_and_leaves_model_unchanged(mutate, message):
     with pytest.raises(ValueError, match=message):
         m.load_state_dict(bad)
     assert m.state_dict() == before
+
+
+def test_a_custom_activation_named_like_a_built_in_is_not_taken_for_it():
+    def relu(v):  # not the built-in relu
+        return v * 3
+
+    m = MLP(2, [3, 1], activation=relu, rng=0)
+    assert m.layers[0].activation == "custom relu"
+    assert "custom relu" in repr(m)
+    with pytest.raises(ValueError, match="custom function"):
+        m.config()
+
+
+def test_a_built_in_activation_passed_as_a_function_keeps_its_name():
+    assert Neuron(2, activation=Value.tanh, rng=0).activation == "tanh"
+
+
+def test_a_module_defining_only_parameters_names_them_by_position():
+    class Line(Module):
+        def __init__(self):
+            self.a, self.c = Value(2.0), Value(-1.0)
+
+        def parameters(self):
+            return [self.a, self.c]
+
+    line = Line()
+    assert line.state_dict() == {"0": 2.0, "1": -1.0}
+    line.load_state_dict({"0": 5.0, "1": 6.0})
+    assert (line.a.data, line.c.data) == (5.0, 6.0)
+    with pytest.raises(ValueError, match="missing '1'"):
+        line.load_state_dict({"0": 1.0})
+
+
+def test_neuron_and_layer_reprs_show_the_architecture_and_parameter_count():
+    assert repr(Neuron(3, activation="tanh", rng=0)) == "Neuron(nin=3, activation='tanh'; 4 parameters)"
+    assert repr(Layer(3, 2, rng=0)) == "Layer(nin=3, nout=2, activation='relu'; 8 parameters)"
+
+
+def test_layer_names_an_unknown_argument():
+    with pytest.raises(TypeError, match="Layer: unexpected argument 'activaton'"):
+        Layer(2, 3, activaton="tanh")
 
 
 def test_state_dict_of_another_architecture_is_rejected():

@@ -26,6 +26,7 @@ from numbers import Real
 from typing import Any, Callable, Sequence, Union
 
 from . import engine
+from ._checks import finite_number
 from .engine import Value, _leaf, _operand, _result
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS", "INITS"]
@@ -59,13 +60,23 @@ INITS = ("uniform", "xavier", "he")
 class Module:
     """Base class of everything with parameters: `parameters()`, `zero_grad()`, state dicts.
 
-    A subclass defines `named_parameters()` (or `parameters()`) and `__call__`.
+    A subclass defines `named_parameters()` (or only `parameters()`, whose
+    Values are then named by position, '0', '1', ...) and `__call__`.
 
     Example:
         >>> n = Neuron(2, rng=random.Random(0))
         >>> [name for name, _ in n.named_parameters()]
         ['w.0', 'w.1', 'b']
         >>> n.zero_grad()
+        >>> class Line(Module):                   # y = a x + c, a model of one's own
+        ...     def __init__(self):
+        ...         self.a, self.c = Value(1.0), Value(0.0)
+        ...     def parameters(self):
+        ...         return [self.a, self.c]
+        ...     def __call__(self, x):
+        ...         return self.a * x + self.c
+        >>> Line().state_dict()
+        {'0': 1.0, '1': 0.0}
     """
 
     def named_parameters(self) -> list[tuple[str, Value]]:
@@ -75,7 +86,9 @@ class Module:
             >>> [n for n, _ in Layer(1, 2, rng=random.Random(0)).named_parameters()]
             ['neurons.0.w.0', 'neurons.0.b', 'neurons.1.w.0', 'neurons.1.b']
         """
-        return []
+        if type(self).parameters is Module.parameters:  # neither is defined: no parameters
+            return []
+        return [(str(i), p) for i, p in enumerate(self.parameters())]
 
     def parameters(self) -> list[Value]:
         """Every parameter Value, weights then bias, neuron by neuron, layer by layer.
@@ -151,12 +164,10 @@ class Module:
             )
         values = {}
         for name in names:
-            v = state[name]
-            if isinstance(v, bool) or not isinstance(v, Real) or not math.isfinite(v):
-                raise ValueError(
-                    f"load_state_dict: parameter {name!r} must be a finite number, got {v!r}"
-                )
-            values[name] = float(v)
+            try:
+                values[name] = finite_number("load_state_dict", f"parameter {name!r}", state[name])
+            except TypeError as e:  # a string, None, a bool: a bad state, as for a file
+                raise ValueError(str(e)) from None
         for name, p in named:
             p.data = values[name]
 
@@ -195,7 +206,15 @@ def _resolve_activation(
             )
         return activation, fn
     if callable(activation):
-        return getattr(activation, "__name__", type(activation).__name__), activation
+        for name, fn in ACTIVATIONS.items():
+            if activation is fn:  # e.g. Value.tanh passed as a function: the named one
+                return name, fn
+        name = getattr(activation, "__name__", type(activation).__name__)
+        if name in ACTIVATIONS:
+            # A function of one's own that happens to be called 'relu' must not be
+            # shown, or saved and loaded, as the built-in relu.
+            name = f"custom {name}"
+        return name, activation
     raise ValueError(
         f"{where}: {argument} must be a name or a function Value -> Value, got {activation!r}"
     )
@@ -290,7 +309,14 @@ class Neuron(Module):
         self.b = Value(0.0)
 
     def __call__(self, x: Inputs) -> Value:
-        """φ(w·x + b) for one input vector x (a list of numbers or Values)."""
+        """φ(w·x + b) for one input vector x (a list of numbers or Values).
+
+        Example:
+            >>> n = Neuron(2, activation='linear', rng=0)
+            >>> n.w[0].data, n.w[1].data, n.b.data = 2.0, -1.0, 0.5
+            >>> n([1.0, 3.0]).data            # 2·1 - 1·3 + 0.5
+            -0.5
+        """
         return self._forward(_as_inputs(x, self.nin, "Neuron"))
 
     def _forward(self, xs: list[Value]) -> Value:
@@ -320,7 +346,7 @@ class Neuron(Module):
         return self.w + [self.b]
 
     def __repr__(self) -> str:
-        return f"Neuron(nin={self.nin}, activation={self.activation!r})"
+        return f"Neuron(nin={self.nin}, activation={self.activation!r}; {self.num_parameters()} parameters)"
 
     def config(self) -> dict[str, Any]:
         """The constructor arguments that rebuild this architecture (for `save`).
@@ -346,6 +372,12 @@ class Layer(Module):
     """
 
     def __init__(self, nin: int, nout: int, **neuron_kwargs: Any) -> None:
+        unknown = sorted(set(neuron_kwargs) - {"nonlin", "activation", "init", "rng", "_fan_out"})
+        if unknown:
+            raise TypeError(
+                f"Layer: unexpected argument {unknown[0]!r}; a Layer takes nin, nout and "
+                f"the Neuron arguments nonlin, activation, init, rng"
+            )
         self.nin = _check_size("Layer(nin=...)", nin)
         self.nout = _check_size("Layer(nout=...)", nout)
         # Checked here too, so that a bad argument is reported as Layer's.
@@ -358,11 +390,21 @@ class Layer(Module):
 
     @property
     def activation(self) -> str:
-        """The activation's name (every neuron of a layer has the same)."""
+        """The activation's name (every neuron of a layer has the same).
+
+        Example:
+            >>> Layer(2, 3, activation='tanh', rng=0).activation
+            'tanh'
+        """
         return self.neurons[0].activation
 
     def __call__(self, x: Inputs) -> Value | list[Value]:
-        """Every neuron's output for one input vector x."""
+        """Every neuron's output for one input vector x: a list, or one Value if nout == 1.
+
+        Example:
+            >>> len(Layer(2, 3, rng=0)([1.0, -1.0])), type(Layer(2, 1, rng=0)([1.0, -1.0])).__name__
+            (3, 'Value')
+        """
         outs = self._forward(_as_inputs(x, self.nin, "Layer"))
         return outs[0] if len(outs) == 1 else outs
 
@@ -382,7 +424,10 @@ class Layer(Module):
         return [p for n in self.neurons for p in n.parameters()]
 
     def __repr__(self) -> str:
-        return f"Layer(nin={self.nin}, nout={self.nout}, activation={self.activation!r})"
+        return (
+            f"Layer(nin={self.nin}, nout={self.nout}, activation={self.activation!r}; "
+            f"{self.num_parameters()} parameters)"
+        )
 
     def config(self) -> dict[str, Any]:
         """The constructor arguments that rebuild this architecture (for `save`).
@@ -446,7 +491,13 @@ class MLP(Module):
         ]
 
     def __call__(self, x: Inputs) -> Value | list[Value]:
-        """The network's output for one input vector x: a Value, or a list for several outputs."""
+        """The network's output for one input vector x: a Value, or a list for several outputs.
+
+        Example:
+            >>> scores = MLP(2, [4, 3], rng=0)([0.5, -1.0])   # 3 class scores
+            >>> len(scores), type(MLP(2, [4, 1], rng=0)([0.5, -1.0])).__name__
+            (3, 'Value')
+        """
         xs = _as_inputs(x, self.nin, "MLP")
         for layer in self.layers:
             xs = layer._forward(xs)

@@ -102,6 +102,13 @@ BAD_FILES = {
     "extra weight": _mutated(lambda d: d["parameters"].update({"layers.5.b": 0.0})),
     "string weight": _mutated(lambda d: d["parameters"].update({"layers.1.neurons.0.b": "0.5"})),
     "nan weight": _mutated(lambda d: d["parameters"].update({"layers.1.neurons.0.b": float("nan")})),
+    "huge int weight": _mutated(lambda d: d["parameters"].update({"layers.1.neurons.0.b": 10**400})),
+    # Python refuses to read an int of more than 4300 digits (a ValueError of its own).
+    "5000-digit weight": _mutated(lambda d: d["parameters"].update({"layers.1.neurons.0.b": 0.5})).replace(
+        '"layers.1.neurons.0.b": 0.5', '"layers.1.neurons.0.b": 1' + "0" * 4999),
+    "nested too deep": "[" * 200_000 + "]" * 200_000,
+    "version true": _mutated(lambda d: d.update(version=True)),
+    "version 1.0": _mutated(lambda d: d.update(version=1.0)),
 }
 
 
@@ -152,7 +159,7 @@ def test_saving_a_diverged_model_refuses_and_writes_nothing(path):
 
 
 def test_saving_a_custom_activation_is_a_clear_error(path):
-    with pytest.raises(ValueError, match="custom function"):
+    with pytest.raises(ValueError, match="save: .*custom function"):
         save(Neuron(2, activation=lambda v: v, rng=0), path)
 
 

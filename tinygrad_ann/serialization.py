@@ -53,10 +53,14 @@ def save(model: Module, path: PathLike) -> None:
         raise TypeError(
             f"save: expected a Neuron, Layer or MLP, got {type(model).__name__}"
         )
+    try:
+        architecture = config()
+    except ValueError as e:  # e.g. a custom activation function, which JSON cannot hold
+        raise ValueError(f"save: {e}") from None
     document = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
-        "architecture": config(),
+        "architecture": architecture,
         "parameters": model.state_dict(),
     }
     try:
@@ -114,6 +118,12 @@ def load(path: PathLike, into: Module | None = None) -> Module:
         raise ValueError(
             f"load: {os.fspath(path)!r} is not valid JSON (truncated or corrupted?): {e}"
         ) from None
+    except ValueError as e:  # valid JSON that Python will not read, e.g. an int of 5000 digits
+        raise ValueError(f"load: {os.fspath(path)!r} cannot be read: {e}") from None
+    except RecursionError:  # e.g. [[[[...]]]] nested thousands deep
+        raise ValueError(
+            f"load: {os.fspath(path)!r} is nested too deeply to be a model file"
+        ) from None
     return from_document(document, into=into, source=repr(os.fspath(path)))
 
 
@@ -130,7 +140,7 @@ def from_document(document: Any, into: Module | None = None, source: str = "the 
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"load: {source} is not a tinygrad_ann model file (no \"format\": \"{FORMAT}\")")
     version = document.get("version")
-    if version != FORMAT_VERSION:
+    if version.__class__ is not int or version != FORMAT_VERSION:  # not True, not 1.0
         raise ValueError(
             f"load: {source} has format version {version!r}; this tinygrad_ann reads version {FORMAT_VERSION}"
         )

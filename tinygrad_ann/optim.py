@@ -87,7 +87,13 @@ class Optimizer:
 
     @property
     def lr(self) -> float:
-        """The learning rate; settable (e.g. by a schedule) to any number >= 0."""
+        """The learning rate; settable (e.g. by a schedule) to any number >= 0.
+
+        Example:
+            >>> opt = SGD([Value(0.0)], lr=0.1)
+            >>> opt.lr = 0.05; opt.lr
+            0.05
+        """
         return self._lr
 
     @lr.setter
@@ -104,12 +110,24 @@ class Optimizer:
         return hyperparameters
 
     def zero_grad(self) -> None:
-        """Set every parameter's grad to 0.0 (backward() adds into leaf grads)."""
+        """Set every parameter's grad to 0.0 (backward() adds into leaf grads).
+
+        Example:
+            >>> w = Value(1.0); w.grad = 4.0
+            >>> SGD([w], lr=0.1).zero_grad(); w.grad
+            0.0
+        """
         for p in self.params:
             p.grad = 0.0
 
     def step(self) -> None:
-        """Move every parameter by the optimizer's rule (subclasses define it)."""
+        """Move every parameter by the optimizer's rule (subclasses define it).
+
+        Example:
+            >>> w = Value(1.0); w.grad = 2.0
+            >>> SGD([w], lr=0.1).step(); w.data      # 1 - 0.1 * 2
+            0.8
+        """
         raise NotImplementedError(f"{type(self).__name__} does not define step()")
 
     def state_dict(self) -> dict[str, Any]:
@@ -238,7 +256,14 @@ class SGD(Optimizer):
         return {"momentum": momentum, "weight_decay": weight_decay, "nesterov": nesterov}
 
     def step(self) -> None:
-        """p <- p - lr * g, with g changed by weight decay and momentum as above."""
+        """p <- p - lr * g, with g changed by weight decay and momentum as above.
+
+        Example:
+            >>> w = Value(1.0); w.grad = 1.0
+            >>> opt = SGD([w], lr=0.5, weight_decay=1.0)
+            >>> opt.step(); w.data                   # g = 1 + 1 * 1: 1 - 0.5 * 2
+            0.0
+        """
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         buffer = self.momentum_buffer
         first = mu != 0.0 and buffer is None
@@ -309,7 +334,14 @@ class Adam(Optimizer):
         }
 
     def step(self) -> None:
-        """One Adam update of every parameter, by the rule above."""
+        """One Adam update of every parameter, by the rule above.
+
+        Example:
+            >>> w = Value(0.0); w.grad = -0.001        # a tiny gradient, a full-size step
+            >>> opt = Adam([w], lr=0.01)
+            >>> opt.step(); round(w.data, 6), opt.step_count
+            (0.01, 1)
+        """
         self.step_count += 1
         t = self.step_count
         lr, eps, wd = self.lr, self.eps, self.weight_decay
@@ -382,7 +414,14 @@ class RMSprop(Optimizer):
         }
 
     def step(self) -> None:
-        """One RMSprop update of every parameter, by the rule above."""
+        """One RMSprop update of every parameter, by the rule above.
+
+        Example:
+            >>> w = Value(0.0); w.grad = 2.0
+            >>> opt = RMSprop([w], lr=0.01, alpha=0.75)
+            >>> opt.step(); round(w.data, 6)           # v = 0.25 * 4 = 1, u = 2 / 1
+            -0.02
+        """
         lr, alpha, eps = self.lr, self.alpha, self.eps
         mu, wd = self.momentum, self.weight_decay
         v, b = self.square_avg, self.momentum_buffer
@@ -466,11 +505,23 @@ class LRScheduler:
         optimizer.lr = self.lr_at(0)
 
     def lr_at(self, step: int) -> float:
-        """The learning rate for training step `step` (0 for the first)."""
+        """The learning rate for training step `step` (0 for the first).
+
+        Example:
+            >>> StepLR(SGD([Value(0.0)], lr=1.0), step_size=10, gamma=0.5).lr_at(25)
+            0.25
+        """
         raise NotImplementedError(f"{type(self).__name__} does not define lr_at()")
 
     def step(self) -> None:
-        """Advance one training step: set optimizer.lr to lr_at(step_count + 1)."""
+        """Advance one training step: set optimizer.lr to lr_at(step_count + 1).
+
+        Example:
+            >>> opt = SGD([Value(0.0)], lr=1.0)
+            >>> sched = StepLR(opt, step_size=1, gamma=0.5)
+            >>> sched.step(); opt.lr, sched.step_count
+            (0.5, 1)
+        """
         self.step_count += 1
         self.optimizer.lr = self.lr_at(self.step_count)
 
@@ -503,7 +554,12 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer)
 
     def lr_at(self, step: int) -> float:
-        """base_lr * lr_lambda(step)"""
+        """base_lr * lr_lambda(step)
+
+        Example:
+            >>> LambdaLR(SGD([Value(0.0)], lr=2.0), lambda k: 0.5 ** k).lr_at(3)
+            0.25
+        """
         return self.base_lr * finite_number("LambdaLR", "lr_lambda(step)", self.lr_lambda(step))
 
 
@@ -511,8 +567,9 @@ class LinearLR(LRScheduler):
     """lr = base_lr * linear_decay(k, total_steps, start_factor, end_factor) at step k.
 
     The factor goes in a straight line from `start_factor` at step 0 to
-    `end_factor` at step `total_steps`, and stays there (as
-    torch.optim.lr_scheduler.LinearLR with total_iters = total_steps).
+    `end_factor` at step `total_steps`, and stays there: the rule of
+    torch.optim.lr_scheduler.LinearLR with total_iters = total_steps, but with
+    defaults for decay (1.0 to 0.0) where torch's warm up (1/3 to 1.0).
 
     Example (micrograd's demo: lr = 1.0 - 0.9 * k / 100 for step k of 100):
         >>> opt = SGD([Value(0.0)], lr=1.0)
@@ -542,7 +599,12 @@ class LinearLR(LRScheduler):
         super().__init__(optimizer)
 
     def lr_at(self, step: int) -> float:
-        """base_lr * linear_decay(step, total_steps, start_factor, end_factor)"""
+        """base_lr * linear_decay(step, total_steps, start_factor, end_factor)
+
+        Example:
+            >>> LinearLR(SGD([Value(0.0)], lr=2.0), total_steps=4).lr_at(1)
+            1.5
+        """
         factor = linear_decay(step, self.total_steps, self.start_factor, self.end_factor)
         return self.base_lr * factor
 
@@ -569,7 +631,12 @@ class StepLR(LRScheduler):
         super().__init__(optimizer)
 
     def lr_at(self, step: int) -> float:
-        """step_decay(step, step_size, gamma, base_lr)"""
+        """step_decay(step, step_size, gamma, base_lr)
+
+        Example:
+            >>> StepLR(SGD([Value(0.0)], lr=1.0), step_size=2, gamma=0.1).lr_at(2)
+            0.1
+        """
         return step_decay(step, self.step_size, self.gamma, self.base_lr)
 
 
@@ -666,7 +733,12 @@ def _positive(owner: str, name: str, x: object) -> float:
 def _fraction(owner: str, name: str, x: object) -> float:
     """A decay rate in [0, 1): the part of the old average that is kept each step."""
     x = finite_number(owner, name, x)
-    if not 0.0 <= x < 1.0:
+    if x < 0.0:
+        raise ValueError(
+            f"{owner}: {name} must be in [0, 1), got {x!r}; it is the share of the "
+            f"running average kept at each step, which cannot be negative"
+        )
+    if x >= 1.0:
         raise ValueError(
             f"{owner}: {name} must be in [0, 1), got {x!r}; it is the share of the "
             f"running average kept at each step, and 1 or more never forgets"

@@ -317,3 +317,91 @@ def test_fit_validation_data_of_mismatched_lengths_names_both():
 def test_accuracy_on_empty_data_is_an_error():
     with pytest.raises(ValueError, match="non-empty"):
         accuracy(_linear(1.0, 1.0), [], [])
+
+
+# -- fit rejects a bad call before the first step, leaving the model as it was --------
+
+
+def _rejects_untouched(match, error=ValueError, **kwargs):
+    model = kwargs.pop("model", None) or MLP(2, [3, 1], rng=0)
+    before = model.state_dict()
+    with pytest.raises(error, match=match):
+        fit(model, X4, Y4, epochs=3, progress=False, **kwargs)
+    assert model.state_dict() == before
+
+
+def test_fit_checks_every_epochs_learning_rate_from_a_schedule_function_first():
+    # lr 1.0, then -1.0: the second epoch's rate is bad, so nothing trains at all.
+    _rejects_untouched(r"fit: lr_schedule\(1\): lr must be >= 0, got -1.0", lr_schedule=lambda e: 1.0 - 2 * e)
+
+
+def test_fit_rejects_a_schedule_that_is_neither_a_schedule_nor_a_function():
+    _rejects_untouched("lr_schedule must be a schedule .* got int: 5", TypeError, lr_schedule=5)
+
+
+def test_fit_rejects_a_schedule_built_on_another_optimizer():
+    from tinygrad_ann.optim import SGD, StepLR
+
+    model = MLP(2, [3, 1], rng=0)
+    opt = SGD(model.parameters(), lr=0.1)
+    other = StepLR(SGD(model.parameters(), lr=0.1), step_size=1)
+    _rejects_untouched("built on another optimizer", model=model, optimizer=opt, lr_schedule=other)
+
+
+def test_fit_rejects_lr_beside_an_optimizer_which_has_its_own():
+    from tinygrad_ann.optim import Adam
+
+    model = MLP(2, [3, 1], rng=0)
+    _rejects_untouched(r"lr=0.5 is the learning rate of the default SGD.*Adam\(model.parameters\(\), lr=0.5\)",
+                       model=model, optimizer=Adam(model.parameters()), lr=0.5)
+
+
+def test_fit_default_sgd_learning_rate_is_0_1_or_lr():
+    from tinygrad_ann.optim import SGD
+
+    trained = {}
+    for lr in (None, 0.1, 0.3):
+        model = MLP(2, [3, 1], rng=0)
+        kwargs = {} if lr is None else {"lr": lr}
+        fit(model, X4, Y4, epochs=1, progress=False, **kwargs)
+        trained[lr] = model.state_dict()
+    by_hand = MLP(2, [3, 1], rng=0)
+    opt = SGD(by_hand.parameters(), lr=0.1)
+    from tinygrad_ann.losses import hinge_loss
+
+    loss = hinge_loss([by_hand(x) for x in X4], Y4)
+    opt.zero_grad(); loss.backward(); opt.step()
+    assert trained[None] == trained[0.1] == by_hand.state_dict() != trained[0.3]
+
+
+def test_fit_rejects_a_model_without_parameters():
+    with pytest.raises(TypeError, match="fit: model must be a model with parameters"):
+        fit(lambda x: Value(x[0]), X4, Y4, progress=False)
+
+
+@pytest.mark.parametrize("seed", ["a", 1.5, True])
+def test_fit_rejects_a_seed_that_is_not_an_int_or_a_random(seed):
+    _rejects_untouched("fit: seed must be an int, a random.Random or None", TypeError, seed=seed)
+
+
+def test_fit_with_the_mse_loss_function_is_regression_as_with_its_name():
+    from tinygrad_ann.losses import hinge_loss, mse_loss
+
+    targets = [0.5, 1.0, -0.5, 2.0]
+    h = fit(MLP(2, [3, 1], rng=0), X4, targets, loss=mse_loss, epochs=2, progress=False)
+    assert sorted(h) == ["loss"]
+    # A loss function from tinygrad_ann.losses has its targets checked as its name would.
+    with pytest.raises(ValueError, match="loss='hinge' needs labels"):
+        fit(MLP(2, [3, 1], rng=0), X4, targets, loss=hinge_loss, progress=False)
+
+
+@pytest.mark.parametrize("labels", [[0, 2, 0, 2], [1, -1, 1, 5], [True, False, True, False]])
+def test_accuracy_rejects_labels_a_binary_model_can_never_predict(labels):
+    with pytest.raises(ValueError, match=r"accuracy: y\[\d\] is .* labels must be 0/1 or -1/\+1"):
+        accuracy(_linear(1.0, 1.0), X4, labels)
+
+
+@pytest.mark.parametrize("labels", [[0, 1, 2, 3], [0, 1, -1, 0], [0.0, 1.5, 0, 1]])
+def test_accuracy_rejects_labels_that_are_not_class_indices_of_a_multiclass_model(labels):
+    with pytest.raises(ValueError, match=r"accuracy: y\[\d\] is .* class index in 0..2"):
+        accuracy(MLP(2, [3, 3], rng=0), X4, labels)

@@ -249,8 +249,38 @@ def accuracy(
         0.6666666666666666
     """
     _check_data("accuracy", X, y)
-    predicted = predict_classes(model, X, threshold, _binary_labels(y))
+    outputs = predict(model, X)
+    labels = _binary_labels(y)
+    for i, (o, t) in enumerate(zip(outputs, y)):
+        # A label the model can never predict would only count as wrong, silently.
+        if isinstance(o, list):
+            if isinstance(t, bool) or not isinstance(t, Integral) or not 0 <= t < len(o):
+                raise ValueError(
+                    f"accuracy: y[{i}] is {t!r}, but the model gives {len(o)} class scores, "
+                    f"so a label must be a class index in 0..{len(o) - 1}"
+                )
+        elif isinstance(t, bool) or t not in labels:
+            raise ValueError(
+                f"accuracy: y[{i}] is {t!r}, but a one-output model is a binary "
+                f"classifier: labels must be 0/1 or -1/+1"
+            )
+    if threshold is None:
+        threshold = _default_threshold(model)
+    predicted = _classes_of(outputs, threshold, labels)
     return sum(p == t for p, t in zip(predicted, y)) / len(y)
+
+
+def _loss_name(loss: str | Callable[..., Value]) -> str | Callable[..., Value]:
+    """The name in LOSSES of a loss given as one of `tinygrad_ann.losses`' functions
+    (`fit(loss=mse_loss)` is `fit(loss='mse')`: checked, and no accuracy for
+    regression); any other function or string as it is."""
+    if callable(loss):
+        from . import losses
+
+        for name, (function, _) in LOSSES.items():
+            if loss is getattr(losses, function):
+                return name
+    return loss
 
 
 def _loss_function(loss: str | Callable[..., Value]) -> Callable[..., Value]:
@@ -264,8 +294,8 @@ def _loss_function(loss: str | Callable[..., Value]) -> Callable[..., Value]:
     return getattr(losses, LOSSES[loss][0])
 
 
-def _optimizer(optimizer: Any, params: list[Value], lr: float) -> Any:
-    """The optimizer `fit` steps: SGD at `lr` by default, else the one given, checked.
+def _optimizer(optimizer: Any, params: list[Value], lr: float | None) -> Any:
+    """The optimizer `fit` steps: SGD at `lr` (0.1) by default, else the one given, checked.
 
     It must be an instance (not a name or a class) and update exactly the
     model's parameters: an optimizer built for another model would train nothing.
@@ -273,7 +303,13 @@ def _optimizer(optimizer: Any, params: list[Value], lr: float) -> Any:
     if optimizer is None:
         from .optim import SGD
 
-        return SGD(params, lr=lr)
+        return SGD(params, lr=0.1 if lr is None else lr)
+    if lr is not None:
+        raise ValueError(
+            f"fit: lr={lr!r} is the learning rate of the default SGD, but an optimizer "
+            f"was given, which has its own (lr={getattr(optimizer, 'lr', '?')!r}); set it "
+            f"there, e.g. {type(optimizer).__name__}(model.parameters(), lr={lr!r})"
+        )
     example = "Adam(model.parameters(), lr=0.01)"
     if isinstance(optimizer, type):
         name = optimizer.__name__
@@ -305,6 +341,32 @@ def _optimizer(optimizer: Any, params: list[Value], lr: float) -> Any:
     return optimizer
 
 
+def _learning_rates(lr_schedule: Any, optimizer: Any, epochs: int) -> list[float] | None:
+    """The lr of every epoch for a schedule given as a function, each checked; None
+    for a schedule object, which must be one built on `optimizer`. Checked before
+    training, so that a bad schedule never stops fit part way."""
+    if lr_schedule is None:
+        return None
+    if hasattr(lr_schedule, "step"):
+        if getattr(lr_schedule, "optimizer", optimizer) is not optimizer:
+            raise ValueError(
+                f"fit: lr_schedule {type(lr_schedule).__name__} was built on another "
+                f"optimizer, so it would not change the lr of the one fit steps; build "
+                f"it on that one, e.g. LinearLR(opt, total_steps=...) with optimizer=opt"
+            )
+        return None
+    if not callable(lr_schedule):
+        raise TypeError(
+            f"fit: lr_schedule must be a schedule (e.g. LinearLR(opt, ...)) or a function "
+            f"epoch -> learning rate, got {type(lr_schedule).__name__}: {lr_schedule!r:.80}"
+        )
+    from .optim import _learning_rate
+
+    return [
+        _learning_rate(f"fit: lr_schedule({epoch})", lr_schedule(epoch)) for epoch in range(epochs)
+    ]
+
+
 def _progress(iterable: range, enabled: bool) -> Any:
     """`iterable` wrapped in a tqdm progress bar (a notebook widget in Jupyter), or as is."""
     if not enabled:
@@ -325,7 +387,7 @@ def fit(
     y: Sequence[Any],
     loss: str | Callable[..., Value] = "hinge",
     optimizer: Any = None,
-    lr: float = 0.1,
+    lr: float | None = None,
     epochs: int = 100,
     batch_size: int | None = None,
     l2: float = 0.0,
@@ -349,12 +411,17 @@ def fit(
         optimizer: an optimizer instance from `tinygrad_ann.optim` built from
             this model, e.g. `Adam(model.parameters(), lr=0.01)` (it must update
             every one of the model's parameters); default plain SGD at `lr`.
+        lr: the learning rate of the default SGD (0.1 if not given); with an
+            `optimizer`, give its lr to the optimizer instead.
         batch_size: samples per step; None means the whole set (one step per epoch).
         l2: weight of the L2 penalty l2 · Σ p² added to the loss.
-        lr_schedule: an object with `.step()` (called after every epoch), or a
-            function epoch -> learning rate (applied before every epoch).
+        lr_schedule: a schedule built on the optimizer, e.g. `LinearLR(opt, ...)`
+            (its `.step()` is called after every epoch), or a function
+            epoch -> learning rate (applied before every epoch; every epoch's
+            rate is checked before training).
         validation_data: (X_val, y_val), evaluated after every epoch.
-        seed: shuffles the batches reproducibly.
+        seed: an int or a random.Random: shuffles the batches reproducibly
+            (None: a different order every run).
         progress: show a tqdm progress bar (a widget in notebooks).
 
     Returns:
@@ -375,6 +442,15 @@ def fit(
         (['loss'], True)
     """
     _check_data("fit", X, y)
+    if not callable(model) or not callable(getattr(model, "parameters", None)):
+        raise TypeError(
+            f"fit: model must be a model with parameters(), such as an MLP, got "
+            f"{type(model).__name__}: {model!r:.80}"
+        )
+    if not (seed is None or isinstance(seed, random.Random)
+            or (isinstance(seed, int) and not isinstance(seed, bool))):
+        raise TypeError(f"fit: seed must be an int, a random.Random or None, got {seed!r}")
+    loss = _loss_name(loss)
     loss_fn = _loss_function(loss)
     # The class threshold for accuracy, or None for regression (no accuracy).
     threshold = None if loss == "mse" else _default_threshold(model, loss)
@@ -411,6 +487,7 @@ def fit(
             _check_targets(where, y_set, loss, n_outputs)
     params = model.parameters()
     optimizer = _optimizer(optimizer, params, lr)
+    learning_rates = _learning_rates(lr_schedule, optimizer, epochs)
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
     labels = _binary_labels(y)
 
@@ -424,8 +501,8 @@ def fit(
 
     bar = _progress(range(epochs), progress)
     for epoch in bar:
-        if lr_schedule is not None and not hasattr(lr_schedule, "step"):
-            optimizer.lr = lr_schedule(epoch)
+        if learning_rates is not None:
+            optimizer.lr = learning_rates[epoch]
         order = list(range(n))
         if shuffle and batch_size < n:
             rng.shuffle(order)

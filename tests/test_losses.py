@@ -514,6 +514,19 @@ def test_paired_loss_rejects_a_string_instead_of_a_list(loss):
         loss("01", [1, 1])
 
 
+@pytest.mark.parametrize("loss", PAIRED, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("container", [{1.0: 0, 0.5: 1}, {1.0, 0.5}], ids=["dict", "set"])
+def test_paired_loss_rejects_an_unordered_container(loss, container):
+    with pytest.raises(TypeError, match=rf"{loss.__name__}: \w+ must be a list .* got (dict|set)"):
+        loss(container, [1, 1])
+
+
+@pytest.mark.parametrize("loss", PAIRED, ids=lambda f: f.__name__)
+def test_paired_loss_rejects_a_bool_label_naming_it(loss):
+    with pytest.raises(TypeError, match=rf"{loss.__name__}: \w+\[1\] is True, a bool"):
+        loss([0.5, 0.5], [1, True])
+
+
 def test_mse_loss_rejects_none_targets():
     with pytest.raises(
         TypeError, match="mse_loss: targets must be a list of Values or numbers, got NoneType"

@@ -260,8 +260,13 @@ def _scalar(x: object, fn: str, where: str) -> Value:
     """`x` as a Value (a number becomes a constant), or a TypeError naming `where`."""
     if isinstance(x, Value):
         return x
-    if isinstance(x, Real):
+    if isinstance(x, Real) and not isinstance(x, bool):
         return Value(float(x))
+    if isinstance(x, bool):  # e.g. labels written as (x > 0): True is not +1 for hinge
+        raise TypeError(
+            f"{fn}: {where} is {x!r}, a bool; write the number it stands for "
+            f"(1 or 0, or +1/-1 for hinge labels)"
+        )
     raise TypeError(f"{fn}: {where} must be a Value or a number, got {type(x).__name__}: {x!r}")
 
 
@@ -275,9 +280,10 @@ def _sequence(fn: str, xs: object, name: str, allow_scalar: bool = False) -> lis
             f"{fn}: {name} must be a list of Values or numbers, got a single "
             f"{type(xs).__name__}: {xs!r} (wrap it in a list)"
         )
-    if isinstance(xs, (str, bytes)) or not isinstance(xs, Iterable):
+    if isinstance(xs, (str, bytes, dict, set, frozenset)) or not isinstance(xs, Iterable):
+        # (A dict or a set would be walked in its own order, not sample by sample.)
         raise TypeError(
-            f"{fn}: {name} must be a list of Values or numbers, got {type(xs).__name__}: {xs!r}"
+            f"{fn}: {name} must be a list of Values or numbers, got {type(xs).__name__}: {xs!r:.80}"
         )
     vs = [_scalar(x, fn, f"{name}[{i}]") for i, x in enumerate(xs)]
     if not vs:

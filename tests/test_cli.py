@@ -149,3 +149,10 @@ def test_demo_with_an_unusable_out_says_so_in_one_line_before_training(tmp_path,
     assert main(["demo", "--steps", "2", "--no-progress", "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"tinygrad-ann demo: --out {out}: ") and "Traceback" not in err
+    assert len(err.splitlines()) == 1
+
+
+def test_demo_out_naming_a_file_says_it_is_a_file(tmp_path, capsys):
+    (tmp_path / "a_file").write_text("not a folder")
+    assert main(["demo", "--steps", "2", "--no-progress", "--out", str(tmp_path / "a_file")]) == 1
+    assert "it is a file, not a folder" in capsys.readouterr().err

@@ -11,7 +11,7 @@ import re
 import pytest
 
 import tinygrad_ann
-from tinygrad_ann import GradcheckError, Value, dot, no_grad, sum_values
+from tinygrad_ann import OPS, GradcheckError, Value, custom_op, dot, enable_grad, no_grad, sum_values
 
 # -- the public names -------------------------------------------------------------
 
@@ -105,7 +105,7 @@ def test_value_of_a_non_number_raises_type_error_naming_the_type(bad, type_name)
 
 def test_value_of_a_value_raises_type_error():
     # Wrapping a Value in a Value would silently cut the graph: refuse it.
-    with pytest.raises(TypeError, match="Value"):
+    with pytest.raises(TypeError, match=r"Value takes a real number \(int or float\), got Value: Value\(data=1.0"):
         Value(Value(1.0))
 
 
@@ -396,12 +396,71 @@ def test_hand_built_op_backward_twice_doubles_leaf_grads():
     assert x.grad == 24.0
 
 
-def test_backward_of_a_known_op_cannot_be_replaced():
+class LectureValue(Value):
+    """Ops written exactly as the micrograd lecture writes them, with the lecture's
+    op names: each builds its node by hand and sets its `_backward`."""
+
+    def __add__(self, other):
+        out = LectureValue(self.data + other.data, (self, other), "+")
+
+        def _backward():
+            self.grad += 1.0 * out.grad
+            other.grad += 1.0 * out.grad
+
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other):
+        out = LectureValue(self.data * other.data, (self, other), "*")
+
+        def _backward():
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+
+        out._backward = _backward
+        return out
+
+    def tanh(self):
+        t = (math.exp(2 * self.data) - 1) / (math.exp(2 * self.data) + 1)
+        out = LectureValue(t, (self,), "tanh")
+
+        def _backward():
+            self.grad += (1 - t**2) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def exp(self):
+        out = LectureValue(math.exp(self.data), (self,), "exp")
+
+        def _backward():
+            self.grad += out.data * out.grad
+
+        out._backward = _backward
+        return out
+
+
+def test_lecture_ops_with_known_names_use_their_own_backward():
+    # o = tanh(x1 w1 + x2 w2 + b) * exp(x2), the lecture's neuron and its exp.
+    x1, w1, x2, w2, b = (LectureValue(v) for v in (2.0, -3.0, 0.5, 1.0, 6.5))
+    o = (x1 * w1 + x2 * w2 + b).tanh() * x2.exp()
+    o.backward()
+    n = 2.0 * -3.0 + 0.5 * 1.0 + 6.5
+    t, e = math.tanh(n), math.exp(0.5)
+    assert [o._op, o._prev[0]._op, o._prev[1]._op] == ["*", "tanh", "exp"]
+    assert x1.grad == pytest.approx((1 - t**2) * w1.data * e, rel=1e-12)
+    assert x2.grad == pytest.approx((1 - t**2) * w2.data * e + t * e, rel=1e-12)
+
+
+def test_a_hand_set_backward_replaces_the_rule_of_a_known_op():
+    calls = []
     a, b = Value(2.0), Value(3.0)
     for node in (a * b, Value(6.0, (a, b), "*")):
-        with pytest.raises(AttributeError, match=r"'\*'.*its own rule.*name of its own"):
-            node._backward = lambda: None
-    assert (a * b)._prev == (a, b)
+        node._backward = lambda: calls.append("mine")
+        node.backward()
+        assert node._op == "*" and node._prev == (a, b)
+    assert calls == ["mine", "mine"] and (a.grad, b.grad) == (0.0, 0.0)
+    assert (a * b)._op in OPS  # other nodes of the op keep the library's rule
 
 
 def test_backward_of_a_leaf_cannot_be_set():
@@ -922,3 +981,84 @@ def test_value_is_not_weak_referenceable():
 
     with pytest.raises(TypeError):
         weakref.ref(Value(1.0))
+
+
+def test_backward_walks_through_nodes_of_a_subclass_of_value():
+    class MyValue(Value):
+        pass
+
+    x = MyValue(3.0)
+    inner = MyValue(x.data * x.data, (x, x), "*")  # a hand-built inner node of the subclass
+    y = Value(2.0) * inner  # a library op whose second operand is that node
+    y.backward()
+    assert x.grad == 2.0 * 2 * 3.0  # dy/dx = 2 * 2x
+
+
+def test_one_no_grad_entered_again_inside_itself_restores_recording():
+    ng = no_grad()
+    with ng:
+        with ng:
+            pass
+        assert not tinygrad_ann.is_grad_enabled()
+    assert tinygrad_ann.is_grad_enabled()
+
+
+def test_no_grad_decorating_a_non_function_is_a_type_error():
+    with pytest.raises(TypeError, match="no_grad decorates a function, got int"):
+        no_grad(3)
+
+
+def test_enable_grad_records_inside_no_grad():
+    a = Value(2.0)
+    with no_grad():
+        with enable_grad():
+            y = a * 3
+        z = a * 3
+    assert (y._op, y._prev) == ("*", (a, y._prev[1])) and z._prev == ()
+
+
+# -- a failing backward leaves the leaves' grads as they were ---------------------------
+
+
+def test_backward_that_fails_part_way_gives_the_leaves_their_grads_back():
+    a, b = Value(1.0), Value(2.0)
+    a.grad = 5.0  # accumulated by an earlier backward()
+    bad = custom_op("t_bad_derivative", lambda x: x, lambda x, y: 1 / 0)
+    out = a * 3 + bad(b) * a
+    with pytest.raises(ZeroDivisionError, match="t_bad_derivative"):
+        out.backward()
+    assert (a.grad, b.grad) == (5.0, 0.0)
+
+
+# -- nan, inf and numbers past the float range ------------------------------------------
+
+
+def test_relu_and_step_of_nan_are_nan_not_a_healthy_zero():
+    nan = float("nan")
+    x = Value(nan)
+    y = x.relu()
+    y.backward()
+    assert math.isnan(y.data) and x.grad == 1.0  # as torch.relu: the gradient passes
+    assert math.isnan(Value(nan).step().data)
+    assert Value(float("inf")).relu().data == math.inf and Value(-math.inf).relu().data == 0.0
+
+
+@pytest.mark.parametrize("op", ["sin", "cos"])
+@pytest.mark.parametrize("x", [math.inf, -math.inf])
+def test_sin_and_cos_of_infinity_name_the_op(op, x):
+    with pytest.raises(ValueError, match=rf"{op} of -?inf \(Value 'x'\): {op} is only defined for finite numbers"):
+        getattr(Value(x, label="x"), op)()
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: Value(10**400), r"Value: an integer of about 10\^400 is past the float range"),
+        (lambda: Value(1.0) + 10**400, r"a number operand: an integer of about 10\^400"),
+        (lambda: -(10**400) * Value(1.0), r"a number operand: an integer of about -10\^400"),
+        (lambda: Value(2.0) ** 10**400, r"power: the exponent: an integer of about 10\^400"),
+    ],
+)
+def test_an_int_past_the_float_range_is_an_overflow_error_naming_where(make, message):
+    with pytest.raises(OverflowError, match=message):
+        make()

@@ -9,7 +9,7 @@ Example:
     7.0
 """
 
-from .engine import OPS, Op, Value, custom_op, dot, is_grad_enabled, no_grad, sum_values
+from .engine import OPS, Op, Value, custom_op, dot, enable_grad, is_grad_enabled, no_grad, sum_values
 from .functional import GradcheckError, grad, gradcheck, value_and_grad
 from .nn import MLP, Layer, Module, Neuron
 from .serialization import load, save
@@ -41,6 +41,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "Value",
     "no_grad",
+    "enable_grad",
     "is_grad_enabled",
     "grad",
     "value_and_grad",

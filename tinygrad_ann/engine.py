@@ -28,7 +28,9 @@ import math
 from numbers import Real
 from typing import Any, Callable, Iterable, NamedTuple, Sequence, TypeVar, Union
 
-__all__ = ["Value", "no_grad", "is_grad_enabled", "Op", "OPS", "custom_op", "dot", "sum_values"]
+from ._checks import describe_number
+
+__all__ = ["Value", "no_grad", "enable_grad", "is_grad_enabled", "Op", "OPS", "custom_op", "dot", "sum_values"]
 
 Number = Union[int, float]
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -68,30 +70,57 @@ class no_grad:
         ...     return w * x
     """
 
+    _recording = False  # what is_grad_enabled() says inside; enable_grad says True
+
     def __new__(cls, fn: Callable[..., Any] | None = None) -> Any:
         # `@no_grad` (no parentheses) hands us the function: wrap it at once.
         if fn is not None:
             return cls()(fn)
         return super().__new__(cls)
 
+    def __init__(self, fn: Callable[..., Any] | None = None) -> None:
+        self._before: list[bool] = []  # a stack: one instance may be entered again inside itself
+
     def __enter__(self) -> None:
         global _grad_enabled
-        self._before = _grad_enabled
-        _grad_enabled = False
+        self._before.append(_grad_enabled)
+        _grad_enabled = self._recording
 
     def __exit__(self, *exc_info: object) -> None:
         global _grad_enabled
-        _grad_enabled = self._before
+        _grad_enabled = self._before.pop()
 
     def __call__(self, fn: _F) -> _F:
+        if not callable(fn):
+            raise TypeError(
+                f"{type(self).__name__} decorates a function, got {type(fn).__name__}: {fn!r}; "
+                f"as a context manager write `with {type(self).__name__}():`"
+            )
         import functools
+
+        mode = type(self)
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with no_grad():
+            with mode():
                 return fn(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
+
+
+class enable_grad(no_grad):
+    """The opposite of `no_grad`: operations inside it record the graph, even
+    inside a `no_grad()` block (`grad` and `gradcheck` use it).
+
+    Example:
+        >>> with no_grad():
+        ...     with enable_grad():
+        ...         y = Value(2.0) * 3
+        >>> y._op
+        '*'
+    """
+
+    _recording = True
 
 
 # ---------------------------------------------------------------------------
@@ -179,15 +208,33 @@ def _store_operands(node: Value, children: tuple[Value, ...], op: str) -> None:
         node._a = children
 
 
+# ln of the largest float: e^x is a float up to here, and overflows past it.
+_EXP_MAX = math.log(1.7976931348623157e308)  # 709.78...
+
+
+def _finite(v: Value, op: str) -> float:
+    """v.data, or a ValueError naming `op` if it is inf (sin and cos of inf have no value)."""
+    x = v.data
+    if math.isinf(x):
+        raise ValueError(f"{op} of {_describe(v)}: {op} is only defined for finite numbers")
+    return x
+
+
 def _describe(v: Value) -> str:
     """'-1.0 (Value 'x')' for error messages: the number, and the label if any."""
     return f"{v.data!r} (Value {v.label!r})" if v.label else repr(v.data)
 
 
 def _to_float(data: object, what: str = "Value") -> float:
-    """`data` as a float, or a TypeError naming what was given instead."""
-    if isinstance(data, Real) and not isinstance(data, Value):
-        return float(data)
+    """`data` as a float, or a TypeError naming what was given instead (an
+    OverflowError for an int too large for a float)."""
+    if isinstance(data, Real):
+        try:
+            return float(data)
+        except OverflowError:
+            raise OverflowError(
+                f"{what}: {describe_number(data)} is past the float range (about ±1.8e308)"
+            ) from None
     raise TypeError(
         f"{what} takes a real number (int or float), got {type(data).__name__}: {data!r}"
     )
@@ -212,11 +259,12 @@ class Value:
     `backward()` calls it for nodes whose op has no registered rule, and
     `out._backward()` runs it by hand. The node keeps the function in its `_b`
     slot (`_backward` is a property), so the other nodes get no bigger and
-    `backward()` no slower. A node of an op the library knows (`'*'`, `'tanh'`,
-    a `custom_op`) always uses that op's rule: setting its `_backward` is an
-    AttributeError. (The function refers to its own node, a reference cycle, so
-    such a graph is freed by the garbage collector rather than at once;
-    `custom_op` has no such cycle.)
+    `backward()` no slower. This works for the names of known ops too, as the
+    lecture writes them (`Value(a.data + b.data, (a, b), '+')`): a node whose
+    `_backward` was set uses that function, never the library's rule. (The
+    function refers to its own node, a reference cycle, so such a graph is
+    freed by the garbage collector rather than at once; `custom_op` has no
+    such cycle.)
 
     Example:
         >>> x = Value(3.0, label='x')
@@ -346,7 +394,8 @@ class Value:
         if other.__class__ in (int, float) or isinstance(other, Real):
             # A number exponent is the op's constant, not an operand: like
             # micrograd, x ** 2 has one operand, x.
-            return _result(_power(self, float(other)), "**", self, float(other))
+            exponent = _to_float(other, "power: the exponent")
+            return _result(_power(self, exponent), "**", self, exponent)
         return NotImplemented
 
     @_derivative(
@@ -414,22 +463,32 @@ class Value:
     # -- functions ---------------------------------------------------------
 
     def exp(self) -> Value:
-        """e^x  (raises OverflowError past x = 709.78, where e^x leaves the float range)"""
+        """e^x  (raises OverflowError past x = 709.78, where e^x leaves the float range)
+
+        Example:
+            >>> Value(0.0).exp().data
+            1.0
+        """
         try:
             return _result(math.exp(self.data), "exp", self)
         except OverflowError:
             raise OverflowError(
                 f"exp of {_describe(self)} overflows: e^x is larger than the largest "
-                f"float for x > {math.log(1.7976931348623157e308):.2f}"
+                f"float for x > {_EXP_MAX:.2f}"
             ) from None
 
-    @_derivative("exp", domain=lambda x: x < 709.0)
+    @_derivative("exp", domain=lambda x: x <= _EXP_MAX)
     def _exp_backward(out: Value) -> None:  # type: ignore[misc]
         """d(e^x)/dx = e^x"""
         out._a.grad += out.data * out.grad
 
     def log(self) -> Value:
-        """ln x, the natural logarithm  (x must be > 0)"""
+        """ln x, the natural logarithm  (x must be > 0)
+
+        Example:
+            >>> Value(1.0).log().data
+            0.0
+        """
         if self.data <= 0.0:
             raise ValueError(
                 f"log of {_describe(self)}: log is only defined for positive numbers"
@@ -443,7 +502,12 @@ class Value:
         x.grad += out.grad / x.data
 
     def tanh(self) -> Value:
-        """tanh x = (e^2x - 1)/(e^2x + 1), in (-1, 1); stable for any x"""
+        """tanh x = (e^2x - 1)/(e^2x + 1), in (-1, 1); stable for any x
+
+        Example:
+            >>> Value(0.0).tanh().data, Value(1000.0).tanh().data
+            (0.0, 1.0)
+        """
         return _result(math.tanh(self.data), "tanh", self)
 
     @_derivative("tanh")
@@ -453,7 +517,12 @@ class Value:
         out._a.grad += (1.0 - t * t) * out.grad
 
     def sigmoid(self) -> Value:
-        """sigmoid x = 1/(1 + e^-x), in (0, 1); stable for any x"""
+        """sigmoid x = 1/(1 + e^-x), in (0, 1); stable for any x
+
+        Example:
+            >>> Value(0.0).sigmoid().data, Value(-1000.0).sigmoid().data
+            (0.5, 0.0)
+        """
         x = self.data
         # Only ever exponentiate a non-positive number, so e^... cannot overflow.
         if x >= 0.0:
@@ -470,18 +539,30 @@ class Value:
         out._a.grad += s * (1.0 - s) * out.grad
 
     def relu(self) -> Value:
-        """relu x = max(0, x)"""
+        """relu x = max(0, x)
+
+        Example:
+            >>> Value(-2.0).relu().data, Value(3.0).relu().data
+            (0.0, 3.0)
+        """
         x = self.data
-        return _result(x if x > 0.0 else 0.0, "relu", self)
+        # `not x <= 0` rather than `x > 0`: a nan stays nan (as in PyTorch), so a
+        # diverged computation is not hidden behind a relu as a healthy 0.
+        return _result(x if not x <= 0.0 else 0.0, "relu", self)
 
     @_derivative("relu", kinks=(0.0,))
     def _relu_backward(out: Value) -> None:  # type: ignore[misc]
         """d(relu x)/dx = 1 if x > 0 else 0  (0 at x = 0, as in PyTorch)"""
-        if out._a.data > 0.0:
+        if not out._a.data <= 0.0:
             out._a.grad += out.grad
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Value:
-        """leaky_relu x = x if x > 0 else negative_slope * x"""
+        """leaky_relu x = x if x > 0 else negative_slope * x
+
+        Example:
+            >>> Value(-2.0).leaky_relu().data, Value(-2.0).leaky_relu(0.5).data
+            (-0.02, -1.0)
+        """
         slope = _to_float(negative_slope, "leaky_relu(negative_slope=...)")
         x = self.data
         return _result(x if x > 0.0 else slope * x, "leaky_relu", self, slope)
@@ -493,7 +574,12 @@ class Value:
         x.grad += out.grad if x.data > 0.0 else slope * out.grad
 
     def softplus(self) -> Value:
-        """softplus x = ln(1 + e^x), a smooth relu; stable for any x"""
+        """softplus x = ln(1 + e^x), a smooth relu; stable for any x
+
+        Example:
+            >>> Value(1000.0).softplus().data
+            1000.0
+        """
         x = self.data
         # ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): the exponent is never positive.
         return _result(max(x, 0.0) + math.log1p(math.exp(-abs(x))), "softplus", self)
@@ -511,8 +597,16 @@ class Value:
         0, and gradient descent cannot change them. That is exactly why a step
         neuron cannot learn by gradient descent, and why networks use smooth
         activations (sigmoid, tanh) or relu instead.
+
+        Example:
+            >>> w = Value(0.5)
+            >>> y = (w * 3.0).step()
+            >>> y.backward()
+            >>> y.data, w.grad          # it fires, but says nothing about how to change w
+            (1.0, 0.0)
         """
-        return _result(1.0 if self.data > 0.0 else 0.0, "step", self)
+        x = self.data
+        return _result(1.0 if x > 0.0 else 0.0 if x <= 0.0 else x, "step", self)  # nan stays nan
 
     @_derivative("step", kinks=(0.0,))
     def _step_backward(out: Value) -> None:  # type: ignore[misc]
@@ -520,8 +614,13 @@ class Value:
         # Nothing to add: the local derivative is 0 everywhere.
 
     def sin(self) -> Value:
-        """sin x"""
-        return _result(math.sin(self.data), "sin", self)
+        """sin x  (x finite)
+
+        Example:
+            >>> Value(0.0).sin().data
+            0.0
+        """
+        return _result(math.sin(_finite(self, "sin")), "sin", self)
 
     @_derivative("sin")
     def _sin_backward(out: Value) -> None:  # type: ignore[misc]
@@ -530,8 +629,13 @@ class Value:
         x.grad += math.cos(x.data) * out.grad
 
     def cos(self) -> Value:
-        """cos x"""
-        return _result(math.cos(self.data), "cos", self)
+        """cos x  (x finite)
+
+        Example:
+            >>> Value(0.0).cos().data
+            1.0
+        """
+        return _result(math.cos(_finite(self, "cos")), "cos", self)
 
     @_derivative("cos")
     def _cos_backward(out: Value) -> None:  # type: ignore[misc]
@@ -540,7 +644,12 @@ class Value:
         x.grad -= math.sin(x.data) * out.grad
 
     def sqrt(self) -> Value:
-        """square root of x  (x must be >= 0)"""
+        """square root of x  (x must be >= 0)
+
+        Example:
+            >>> Value(9.0).sqrt().data
+            3.0
+        """
         if self.data < 0.0:
             raise ValueError(
                 f"sqrt of {_describe(self)}: the square root is only defined for "
@@ -588,12 +697,6 @@ class Value:
                 f"_backward must be a function of no arguments (callable), "
                 f"got {type(step).__name__}: {step!r}"
             )
-        if self._op in OPS:
-            raise AttributeError(
-                f"{self._op!r} is an op backward() knows: it uses its own rule for this "
-                f"node. To give an op your own _backward, give the op a name of its own, "
-                f"e.g. Value(x.data**3, (x,), 'cube')"
-            )
         operands = self._prev
         if not operands:
             raise AttributeError(
@@ -604,6 +707,8 @@ class Value:
         # `_prev` and backward() read) and the function into `_b`: no slot is
         # added, so every other node stays as small as it was.
         self._a, self._b = operands, step
+        if self._op in _RULES:  # e.g. the lecture's own Value(..., (self,), 'exp')
+            self._op = _OwnRule(self._op)
 
     def _backward_by_rule(self) -> None:
         """`_backward()` of a node made by an op: the rule registered for its `_op`."""
@@ -651,12 +756,21 @@ class Value:
             leaf.grad = 0.0
         self.grad = 1.0
         rules = _RULES
-        for node in reversed(order):  # the root first, leaves never (no operands)
-            rule = rules.get(node._op)
-            if rule is not None:
-                rule(node)
-            else:  # an op with no rule: a node built by hand, with its own _backward
-                node._backward()  # (or the "no backward rule" error)
+        try:
+            for node in reversed(order):  # the root first, leaves never (no operands)
+                rule = rules.get(node._op)
+                if rule is not None:
+                    rule(node)
+                else:  # an op with no rule: a node built by hand, with its own _backward
+                    node._backward()  # (or the "no backward rule" error)
+        except BaseException:
+            # A rule failed part way (e.g. a custom op's derivative raised): give
+            # every leaf back the grad it had, rather than part of this pass.
+            for node in order:
+                for leaf in node._prev:
+                    if leaf._a is None:
+                        leaf.grad = held.get(leaf, 0.0)
+            raise
         for leaf, grad in held.items():
             leaf.grad += grad
 
@@ -701,6 +815,31 @@ class Value:
             (6.0, ())
         """
         return Value(self.data, label=self.label)
+
+
+class _OwnRule(str):
+    """The `_op` of a node of a known op ('exp', '+') whose `_backward` was set by hand.
+
+    It is the op's name: it prints and compares as 'exp'. But its hash is not the
+    name's, so backward() does not find the library's rule for it in `_RULES` and
+    calls the node's own `_backward` instead, as for an op of a new name. (The
+    plain way, a test for a hand-set function at every node, would slow down
+    backward() for every graph; this costs nothing where it is not used.)
+
+    Example:
+        >>> x = Value(0.0)
+        >>> out = Value(1.0, (x,), 'exp')          # the lecture's exp, written by hand
+        >>> def _backward():
+        ...     x.grad += out.data * out.grad      # d(e^x)/dx = e^x
+        >>> out._backward = _backward
+        >>> out._op == 'exp', out._op in OPS
+        (True, False)
+    """
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:
+        return object.__hash__(self)
 
 
 # ---------------------------------------------------------------------------
@@ -859,7 +998,9 @@ def _inner_nodes_in_order(root: Value) -> tuple[list[Value], list[Value]]:
                 elif child.grad:
                     holding.append(child)
             continue
-        if b.__class__ is Value:
+        # (The class test is the fast path; isinstance catches a subclass of
+        # Value. `_b` of a one-operand op is None, or a constant, or a function.)
+        if b.__class__ is Value or (b is not None and isinstance(b, Value)):
             if b._a is not None:
                 if b not in seen:
                     push(b)
@@ -877,11 +1018,14 @@ def _operand(x: object) -> Value:
     """`x` as a Value: a number becomes a constant leaf; anything else, NotImplemented."""
     cls = x.__class__
     if cls is float or cls is int:  # fast path for the common case
-        return _leaf(float(x))  # type: ignore[arg-type]
+        try:
+            return _leaf(float(x))  # type: ignore[arg-type]
+        except OverflowError:  # an int past the float range, e.g. 10**400
+            return _leaf(_to_float(x, "a number operand"))  # raises, naming its size
     if isinstance(x, Value):
         return x
     if isinstance(x, Real):
-        return _leaf(float(x))
+        return _leaf(_to_float(x, "a number operand"))
     return NotImplemented  # type: ignore[return-value]
 
 
@@ -991,7 +1135,7 @@ def custom_op(
 
     def op(x: Value | Number) -> Value:
         x = _operand_or_error(x, name)
-        y = _to_float(forward(x.data), f"{name}'s forward")
+        y = _custom_call(name, "forward", forward, x.data)
         return _result(y, name, x, derivative)  # type: ignore[arg-type]
 
     op.__name__ = op.__qualname__ = name
@@ -1003,18 +1147,29 @@ def _call_derivative(
     name: str, derivative: Callable[[float, float], float], x: float, y: float
 ) -> float:
     """derivative(x, y) as a float, or an error that names the custom op `name`."""
+    return _custom_call(name, "derivative", derivative, x, y)
+
+
+def _custom_call(name: str, role: str, fn: Callable[..., Any], *args: float) -> float:
+    """fn(*args), a custom op's forward or derivative, as a float; an error in it,
+    or a result that is not a number, is reported naming the op and the call."""
+    call = f"{role}({', '.join(map(repr, args))})"
     try:
-        slope = derivative(x, y)
+        result = fn(*args)
     except Exception as e:
-        if hasattr(e, "add_note"):  # Python 3.11+: the traceback then names the op too
-            e.add_note(f"in custom_op {name!r}, while calling derivative({x!r}, {y!r})")
-        raise
-    if slope.__class__ is float:
-        return slope
-    if isinstance(slope, Real) and not isinstance(slope, Value):
-        return float(slope)
-    what = "" if slope is None else f" (a {type(slope).__name__})"
+        # The same kind of error, its message prefixed with the op and the call,
+        # and its traceback kept (it shows the line of the user's function).
+        try:
+            named = type(e)(f"custom_op {name!r}: {call} raised {type(e).__name__}: {e}")
+        except Exception:  # an error type that needs more than a message: as it is
+            raise e from None
+        raise named.with_traceback(e.__traceback__) from None
+    if result.__class__ is float:
+        return result
+    if isinstance(result, Real) and not isinstance(result, (Value, bool)):
+        return _to_float(result, f"custom_op {name!r}: {call}")
+    what = "" if result is None else f" (a {type(result).__name__})"
     raise TypeError(
-        f"custom_op {name!r}: derivative({x!r}, {y!r}) returned {slope!r}{what}; "
-        f"it must return a number"
+        f"custom_op {name!r}: {call} returned {result!r}{what}; it must return a number"
+        + (", e.g. x.data rather than x" if isinstance(result, Value) else "")
     )

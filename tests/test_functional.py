@@ -6,7 +6,9 @@ import warnings
 
 import pytest
 
-from tinygrad_ann import GradcheckError, Value, custom_op, grad, gradcheck, value_and_grad
+from tinygrad_ann import (
+    GradcheckError, Value, custom_op, grad, gradcheck, is_grad_enabled, no_grad, value_and_grad,
+)
 
 # custom_op registers globally: each test forgets the ops it made
 pytestmark = pytest.mark.usefixtures("restore_op_catalogue")
@@ -318,8 +320,48 @@ def test_gradcheck_of_a_non_callable_raises_type_error():
 
 @pytest.mark.parametrize("bad", [dict(eps=0.0), dict(eps=-1e-6), dict(atol=-1.0), dict(rtol=-1.0)])
 def test_gradcheck_with_bad_tolerances_raises_value_error(bad):
-    with pytest.raises(ValueError):
+    (name, value), = bad.items()
+    with pytest.raises(ValueError, match=rf"gradcheck: eps must be > 0 and atol, rtol >= 0, got .*{name}={value!r}"):
         gradcheck(lambda x: x, [1.0], **bad)
+
+
+# -- grad and gradcheck: inside no_grad, and beside Values from outside ----------------
+
+
+def test_grad_and_gradcheck_work_inside_no_grad():
+    with no_grad():
+        assert grad(lambda x, y: x * y + x)(2.0, 3.0) == (4.0, 2.0)
+        assert value_and_grad(lambda x: x * x)(3.0) == (9.0, 6.0)
+        assert gradcheck(lambda x: x * x, [3.0])
+        assert not is_grad_enabled()
+
+
+def test_grad_and_gradcheck_leave_the_grads_of_outside_values_alone():
+    w = Value(3.0)
+    w.grad = 0.25  # e.g. a parameter between backward() and the optimizer's step
+    h = w * 2  # an inner node from outside too
+    assert grad(lambda x: x * w + h)(2.0) == 3.0
+    assert gradcheck(lambda x: x * w * h, [2.0])
+    assert (w.grad, h.grad) == (0.25, 0.0)
+
+
+def test_gradcheck_says_when_the_point_is_next_to_a_kink_inside_the_graph():
+    # relu(1000 x) at x = 1e-8: the kink at x = 0 is within eps, though no operand is at 0
+    with pytest.raises(GradcheckError, match=r"slopes on either side of the point differ .* not smooth within eps"):
+        gradcheck(lambda x: (x * 1000).relu(), [1e-8])
+
+
+def test_gradcheck_does_not_blame_smoothness_for_a_wrong_derivative():
+    wrong = custom_op("t_wrong_square", lambda x: x * x, lambda x, y: 3 * x)
+    with pytest.raises(GradcheckError) as caught:
+        gradcheck(wrong, [1.5])
+    assert "not smooth" not in str(caught.value)
+
+
+def test_gradcheck_and_grad_take_numpy_scalars():
+    np = pytest.importorskip("numpy")
+    assert gradcheck(lambda x: x * x, np.float32(2.0))
+    assert grad(lambda x: np.float32(1.5))(1.0) == 0.0  # a constant function: slope 0
 
 
 def test_gradcheck_of_a_non_number_input_raises_type_error():

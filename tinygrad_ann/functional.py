@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import math
 import warnings
+from numbers import Real
 from typing import Any, Callable, Sequence, Union
 
-from .engine import OPS, Value, no_grad
+from .engine import OPS, Value, enable_grad, no_grad
 
 __all__ = ["grad", "value_and_grad", "gradcheck", "GradcheckError"]
 
@@ -30,10 +31,13 @@ class GradcheckError(AssertionError):
     """Raised by `gradcheck` when an analytic gradient disagrees with the numeric one.
 
     Example:
+        >>> from tinygrad_ann import custom_op
+        >>> square = custom_op('square', lambda x: x * x, lambda x, y: x)   # wrong: d/dx = 2x
         >>> try:
-        ...     gradcheck(lambda x: x.relu(), [0.0])
+        ...     gradcheck(square, [3.0])
         ... except GradcheckError as e:
-        ...     print('caught')          # doctest: +SKIP
+        ...     print(str(e)[:71])
+        gradcheck: gradient of input 0 at 3.0 is wrong: analytic (backward) 3.0
     """
 
 
@@ -59,7 +63,7 @@ def _call(fn_name: str, f: Callable[..., Any], xs: Sequence[Any]) -> Value:
     out = f(*xs)
     if isinstance(out, Value):
         return out
-    if isinstance(out, (int, float)):
+    if isinstance(out, Real) and not isinstance(out, bool):
         return Value(out)
     raise TypeError(
         f"{fn_name}: the function must return a Value (or a number), "
@@ -79,8 +83,9 @@ def value_and_grad(
 
     def f_value_and_grad(*args: Union[Number, Value]) -> tuple[float, Any]:
         xs = _leaves("grad", args)
-        out = _call("grad", f, xs)
-        out.backward()
+        with enable_grad():  # a graph is needed, even when called inside no_grad()
+            out = _call("grad", f, xs)
+        _backward_leaving_others_alone(out, xs)
         grads = tuple(x.grad for x in xs)
         return out.data, (grads[0] if len(grads) == 1 else grads)
 
@@ -94,6 +99,8 @@ def grad(f: Callable[..., Value]) -> Callable[..., Union[float, tuple[float, ...
     `f` takes Values and returns one Value. `grad(f)(*args)` calls `f` on fresh
     leaves holding the numbers `args` (so nothing accumulates between calls) and
     returns df/darg as a float for one argument, or a tuple of floats for several.
+    Other Values `f` uses (a model's weights, say) keep the grads they had, and
+    it works inside `no_grad()` too.
 
     Example:
         >>> grad(lambda x, y: x * y + x)(2.0, 3.0)     # (y + 1, x)
@@ -108,6 +115,21 @@ def grad(f: Callable[..., Value]) -> Callable[..., Union[float, tuple[float, ...
 
     f_grad.__name__ = f"grad({getattr(f, '__name__', 'f')})"
     return f_grad
+
+
+def _backward_leaving_others_alone(out: Value, xs: list[Value]) -> None:
+    """out.backward(), then every node but the inputs `xs` gets its grad back.
+
+    `f` may use Values from outside, such as a model's parameters: backward()
+    would add into their grads, and a later training step would use them.
+    """
+    inputs = set(xs)
+    others = [(v, v.grad) for v in out.topological_order() if v not in inputs]
+    try:
+        out.backward()
+    finally:
+        for v, g in others:
+            v.grad = g
 
 
 def _kinks_near(root: Value, eps: float) -> list[str]:
@@ -146,7 +168,7 @@ def gradcheck(
     """
     if not callable(fn):
         raise TypeError(f"gradcheck: fn must be callable, got {type(fn).__name__}")
-    if isinstance(inputs, (Value, int, float)):
+    if isinstance(inputs, (Value, Real)):
         inputs = [inputs]
     if not (eps > 0 and atol >= 0 and rtol >= 0):
         raise ValueError(
@@ -154,8 +176,9 @@ def gradcheck(
             f"atol={atol!r}, rtol={rtol!r}"
         )
     xs = _leaves("gradcheck", list(inputs))
-    out = _call("gradcheck", fn, xs)
-    out.backward()
+    with enable_grad():  # a graph is needed, even when called inside no_grad()
+        out = _call("gradcheck", fn, xs)
+    _backward_leaving_others_alone(out, xs)
     kinks = _kinks_near(out, eps)
     if kinks:
         warnings.warn(
@@ -187,7 +210,8 @@ def gradcheck(
                 f"gradcheck: eps={eps!r} is too small to move {_name(i, x)} = {data[i]!r} "
                 f"(x + eps rounds to x); pass a larger eps"
             )
-        numeric = (f_at(i, up) - f_at(i, down)) / (up - down)
+        f_up, f_down = f_at(i, up), f_at(i, down)
+        numeric = (f_up - f_down) / (up - down)
         analytic = x.grad
         if not _close(analytic, numeric, atol, rtol):
             hint = f" (on a kink: {', '.join(kinks)})" if kinks else ""
@@ -196,8 +220,25 @@ def gradcheck(
                 f"analytic (backward) {analytic!r}, numeric (central difference) "
                 f"{numeric!r}, difference {abs(analytic - numeric):.3g} > "
                 f"atol + rtol*|numeric| = {atol + rtol * abs(numeric):.3g}"
+                + _not_smooth_hint(f_down, out.data, f_up, data[i] - down, up - data[i], atol, rtol)
             )
     return True
+
+
+def _not_smooth_hint(
+    f_down: float, f_x: float, f_up: float, left: float, right: float, atol: float, rtol: float
+) -> str:
+    """A hint when the slopes on either side of x disagree: the function is not
+    smooth within eps of x (a kink inside the graph, such as relu(1000 x) at
+    x = 1e-8, or a pole nearby), so the central difference is not its derivative."""
+    slope_left, slope_right = (f_x - f_down) / left, (f_up - f_x) / right
+    if _close(slope_left, slope_right, atol, rtol):
+        return ""
+    return (
+        f"; but the slopes on either side of the point differ ({slope_left!r} to the left, "
+        f"{slope_right!r} to the right): the function is not smooth within eps of it "
+        f"(a kink, or a pole nearby), so try another point or a smaller eps"
+    )
 
 
 def _name(i: int, x: Value) -> str:

@@ -1,30 +1,35 @@
-"""The exercise notebooks: solutions pass every checker, untouched student versions say 'not done yet'."""
+"""The exercise notebooks: solutions pass every checker, untouched student versions say 'not done yet'.
+
+Also `grade_notebook` and `python -m tinygrad_ann.exercises`, which teachers use to check
+submitted notebooks.
+"""
 
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tinygrad_ann.exercises import make_student_version
+from tinygrad_ann.exercises import _execute, _results, grade_notebook, make_student_version
+
+pytest.importorskip("nbclient")
+pytest.importorskip("nbformat")
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = sorted(p.name for p in (NOTEBOOKS / "solutions").glob("*.ipynb"))
 
 
-def _run(path):
-    """Execute a notebook; return the text of every checker result it displayed."""
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    nb = nbformat.read(path, as_version=4)
-    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}}).execute()
-    results = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            text = out.get("data", {}).get("text/plain", "")
-            if text[:1] in ("✅", "❌", "⏳"):
-                results.append(text)
-    return results
+def _checks_in(path):
+    """The exercise names the notebook's source checks, in order, each once (read from the source)."""
+    names = []
+    for cell in json.loads(path.read_text())["cells"]:
+        if cell["cell_type"] == "code":
+            for name in re.findall(r"""check\(['"](\w+)['"]""", "".join(cell["source"])):
+                if name not in names:
+                    names.append(name)
+    return names
 
 
 def test_there_are_exercise_notebooks_with_student_versions():
@@ -41,20 +46,73 @@ def test_student_version_is_the_stripped_solution(name, tmp_path):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_student_version_holds_no_solution_text(name):
+    text = (NOTEBOOKS / "exercises" / name).read_text()
+    assert "SOLUTION" not in text.upper()
+    assert '"outputs": []' in text and '"image/svg+xml"' not in text
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_every_solution_passes_its_checker(name):
-    results = _run(NOTEBOOKS / "solutions" / name)
-    assert results, "no checker ran"
-    assert all(r.startswith("✅") for r in results), results
+    path = NOTEBOOKS / "solutions" / name
+    nb = _execute(path, timeout=300)
+    results = _results(nb)
+    assert [r.exercise for r in results] == _checks_in(path)
+    assert all(r.passed and r.message.startswith("✅") for r in results), results
+    if "custom_op" in _checks_in(path):  # the op is drawn, under its own name
+        drawings = ["".join(out["data"]["image/svg+xml"]) for cell in nb.cells
+                    for out in cell.get("outputs", []) if "image/svg+xml" in out.get("data", {})]
+        assert any(">swish<" in svg for svg in drawings)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_untouched_student_notebook_runs_and_says_not_done_yet(name):
-    results = _run(NOTEBOOKS / "exercises" / name)
-    solution_checks = len(_run_count(NOTEBOOKS / "solutions" / name))
-    assert len(results) == solution_checks
-    assert all(r.startswith("⏳") and "not done yet" in r for r in results), results
+    results = grade_notebook(NOTEBOOKS / "exercises" / name)
+    assert [r.exercise for r in results] == _checks_in(NOTEBOOKS / "solutions" / name)
+    assert all(r.message.startswith(f"⏳ {r.exercise}: not done yet") for r in results), results
 
 
-def _run_count(path):
-    nb = json.loads(path.read_text())
-    return [c for c in nb["cells"] if c["cell_type"] == "code" and "check(" in "".join(c["source"])]
+SUBMISSION = {
+    "cells": [
+        {"cell_type": "code", "id": "cell1", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": "from tinygrad_ann.exercises import check"},
+        {"cell_type": "code", "id": "cell2", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": "check('mse', lambda preds, targets: sum((p - t) ** 2 for p, t in zip(preds, targets)) / len(preds))"},
+        {"cell_type": "code", "id": "cell3", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": "check('sgd_step', lambda params, lr: None)"},
+        {"cell_type": "code", "id": "cell4", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": "1 / 0"},
+        {"cell_type": "code", "id": "cell5", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": "def spin(root):\n    while True:\n        pass\n\ncheck('topological_sort', spin, time_limit=1)"},
+    ],
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    "nbformat": 4, "nbformat_minor": 5,
+}
+
+
+@pytest.fixture
+def submission(tmp_path):
+    path = tmp_path / "ada.ipynb"
+    path.write_text(json.dumps(SUBMISSION))
+    return path
+
+
+def test_grade_notebook_lists_each_check_and_each_failing_cell(submission):
+    before = submission.read_text()
+    results = grade_notebook(submission)
+    assert [(r.exercise, r.passed) for r in results] == [
+        ("mse", True), ("sgd_step", False), ("cell 4", False), ("topological_sort", False)]
+    assert results[2].message == "❌ cell 4: raised ZeroDivisionError: division by zero"
+    # the time limit works inside a Jupyter kernel too, and points at the student's line
+    assert results[3].message.startswith("❌ topological_sort: stopped — your code took more than 1 s")
+    assert "while running your line `" in results[3].message
+    assert submission.read_text() == before  # the submission is left as it was
+
+
+def test_python_m_exercises_prints_the_results_of_each_notebook(submission):
+    done = subprocess.run([sys.executable, "-m", "tinygrad_ann.exercises", str(submission)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"{submission}: 1 of 4 passed"
+    assert lines[1].startswith("  ✅ mse: passed") and lines[3] == "  ❌ cell 4: raised ZeroDivisionError: division by zero"

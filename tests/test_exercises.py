@@ -2,15 +2,45 @@
 
 import json
 import math
+import signal
+import sys
+import threading
+import time
 
 import pytest
 
-from tinygrad_ann import MLP, custom_op
-from tinygrad_ann.exercises import EXERCISES, check, make_student_version, strip_solutions
+import tinygrad_ann.exercises as exercises
+from tinygrad_ann import MLP, Value, custom_op
+from tinygrad_ann.exercises import (
+    EXERCISES,
+    NotDone,
+    Wrong,
+    call_answer,
+    check,
+    exercise,
+    make_student_version,
+    strip_solutions,
+)
+
+BUILT_IN = {
+    "chain_rule", "tanh_backward", "sigmoid_backward", "mul_backward", "pow_backward",
+    "topological_sort", "neuron_forward", "sgd_step", "mse", "train_moons", "custom_op",
+}
+
+needs_timer = pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no signal.setitimer here")
 
 
 def blank(*args):
     raise NotImplementedError()
+
+
+@pytest.fixture
+def own_exercises():
+    """Forget the exercises a test registers."""
+    before = dict(EXERCISES)
+    yield
+    EXERCISES.clear()
+    EXERCISES.update(before)
 
 
 # -- reference solutions (what the solution notebooks contain) --------------------
@@ -32,12 +62,25 @@ def mul_backward(out):
     b.grad += a.data * out.grad
 
 
-def pow_backward(out):
-    a, n = out._prev
-    a.grad += n.data * a.data ** (n.data - 1) * out.grad
+def pow_backward(out, n):
+    a = out._prev[0]
+    a.grad += n * a.data ** (n - 1) * out.grad
 
 
 def topological_sort(root):
+    order, visited, stack = [], set(), [(root, False)]
+    while stack:
+        node, operands_done = stack.pop()
+        if operands_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            stack.extend((child, False) for child in node._prev)
+    return order
+
+
+def recursive_topological_sort(root):  # the micrograd lecture's build_topo
     order, visited = [], set()
 
     def visit(v):
@@ -77,28 +120,38 @@ def trained_moons_model():
     return model
 
 
+def swish_op():
+    return custom_op("swish_test", lambda x: x / (1 + math.exp(-x)),
+                     lambda x, y: (1 / (1 + math.exp(-x))) * (1 + x - y))
+
+
+# Worked out by hand for x = 3, y = -1, z = 4; s = x + y; t = s * z; L = t * x:
+# s = 2, t = 8; dL/dt = x = 3, dL/ds = 3 * 4 = 12, dL/dz = 3 * 2 = 6, dL/dy = 12,
+# dL/dx = t + dL/ds = 8 + 12 = 20.
+CHAIN_ANSWER = {"x": 20.0, "y": 12.0, "z": 6.0, "s": 12.0, "t": 3.0}
+
 SOLUTIONS = {
-    "chain_rule": {"a": 6.0, "b": -4.0, "c": -2.0, "d": -2.0, "e": -2.0, "f": 4.0},
-    "tanh_backward": tanh_backward,
-    "sigmoid_backward": sigmoid_backward,
-    "mul_backward": mul_backward,
-    "pow_backward": pow_backward,
-    "topological_sort": topological_sort,
-    "neuron_forward": neuron_forward,
-    "sgd_step": sgd_step,
-    "mse": mse,
-    "custom_op": custom_op("swish_test", lambda x: x / (1 + math.exp(-x)),
-                           lambda x, y: (1 / (1 + math.exp(-x))) * (1 + x - y)),
+    "chain_rule": lambda: CHAIN_ANSWER,
+    "tanh_backward": lambda: tanh_backward,
+    "sigmoid_backward": lambda: sigmoid_backward,
+    "mul_backward": lambda: mul_backward,
+    "pow_backward": lambda: pow_backward,
+    "topological_sort": lambda: topological_sort,
+    "neuron_forward": lambda: neuron_forward,
+    "sgd_step": lambda: sgd_step,
+    "mse": lambda: mse,
+    "custom_op": swish_op,
 }
 
 
-def test_every_exercise_has_a_reference_solution_here():
-    assert set(EXERCISES) == set(SOLUTIONS) | {"train_moons"}
+def test_every_built_in_exercise_is_registered_and_has_a_reference_solution_here():
+    assert BUILT_IN <= set(EXERCISES)
+    assert set(SOLUTIONS) | {"train_moons"} == BUILT_IN
 
 
 @pytest.mark.parametrize("name", sorted(SOLUTIONS))
-def test_reference_solution_passes(name):
-    result = check(name, SOLUTIONS[name])
+def test_reference_solution_passes(name, restore_op_catalogue):
+    result = check(name, SOLUTIONS[name]())
     assert result.passed, result.message
     assert result.message.startswith(f"✅ {name}: passed")
 
@@ -108,7 +161,7 @@ def test_trained_model_passes_train_moons():
     assert result.passed, result.message
 
 
-@pytest.mark.parametrize("name", sorted(n for n in EXERCISES if n not in ("chain_rule", "train_moons", "custom_op")))
+@pytest.mark.parametrize("name", sorted(BUILT_IN - {"chain_rule", "train_moons", "custom_op"}))
 def test_untouched_blank_says_not_done_yet(name):
     result = check(name, blank)
     assert not result.passed
@@ -122,25 +175,565 @@ def test_empty_answers_say_not_done_yet(name, answer):
 
 
 def test_answers_given_as_functions_are_called():
-    assert check("chain_rule", lambda: SOLUTIONS["chain_rule"]).passed
+    assert check("chain_rule", lambda: CHAIN_ANSWER).passed
     assert check("chain_rule", blank).message.startswith("⏳ chain_rule: not done yet")
     assert check("train_moons", blank).message.startswith("⏳ train_moons: not done yet")
     assert "return model" in check("train_moons", lambda: None).message
 
 
-def test_custom_op_whose_forward_is_blank_says_not_done_yet():
+def test_custom_op_whose_forward_is_blank_says_not_done_yet(restore_op_catalogue):
     op = custom_op("blank_op_test", blank, lambda x, y: 1.0)
     assert check("custom_op", op).message.startswith("⏳ custom_op: not done yet")
 
 
-# -- mistakes get specific, friendly feedback ------------------------------------------
+def test_a_not_implemented_error_raised_inside_the_library_is_not_a_blank():
+    def hand_built(out):  # a node of an op with no rule: the engine raises NotImplementedError
+        x = out._prev[0]
+        Value(1.0, (x,), "no_such_op_test")._backward()
+
+    msg = check("tanh_backward", hand_built).message
+    assert msg.startswith("❌ tanh_backward: your function raised NotImplementedError")
+    assert "no backward rule" in msg
+
+
+# -- 1. a grad that stops being a number -------------------------------------------------
+
+
+def tanh_grad_value(out):
+    x = out._prev[0]
+    x.grad += (1 - out**2) * out.grad
+
+
+def mul_grad_value(out):
+    a, b = out._prev
+    a.grad += b * out.grad
+    b.grad += a * out.grad
+
+
+def pow_grad_value(out, n):
+    a = out._prev[0]
+    a.grad += n * a ** (n - 1) * out.grad
+
+
+@pytest.mark.parametrize("name, answer, operand, use", [
+    ("tanh_backward", tanh_grad_value, "x", "out.data"),
+    ("mul_backward", mul_grad_value, "a", "b.data"),
+    ("pow_backward", pow_grad_value, "a", "a.data"),
+])
+def test_a_grad_that_becomes_a_value_is_named_with_a_hint(name, answer, operand, use):
+    msg = check(name, answer).message
+    assert msg.startswith(f"❌ {name}: {operand}.grad became a Value")
+    assert use in msg
+    assert "format" not in msg and "Traceback" not in msg
+
+
+def test_a_grad_that_becomes_a_string_is_named():
+    def as_text(out):
+        out._prev[0].grad = "x"
+
+    msg = check("sigmoid_backward", as_text).message
+    assert msg.startswith("❌ sigmoid_backward: x.grad became str 'x'")
+    assert "must stay a number" in msg
+
+
+# -- 2. solution regions, as nbgrader marks them -----------------------------------------
+
+
+def test_strip_solutions_replaces_each_region_keeping_indentation():
+    code = "x = 1\ndef f():\n    ### BEGIN SOLUTION\n    return 2\n    ### END SOLUTION\n### BEGIN SOLUTION\ny = 3\n### END SOLUTION\n"
+    assert strip_solutions(code) == (
+        "x = 1\ndef f():\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
+        "# YOUR CODE HERE\nraise NotImplementedError()\n"
+    )
+
+
+@pytest.mark.parametrize("begin, end", [
+    ("# BEGIN SOLUTION", "# END SOLUTION"),
+    ("### BEGIN SOLUTION ###", "### END SOLUTION ###"),
+    ("#BEGIN SOLUTION", "#END SOLUTION"),
+    ("## begin solution", "## end solution"),
+    ("### BEGIN SOLUTION  (worked answer)", "### END SOLUTION"),
+])
+def test_any_line_holding_the_marker_words_is_a_marker(begin, end):
+    code = f"def f():\n    {begin}\n    return 'SECRET'\n    {end}\n"
+    stripped = strip_solutions(code)
+    assert "SECRET" not in stripped and "SOLUTION" not in stripped.upper()
+    assert "raise NotImplementedError()" in stripped
+
+
+def test_strip_solutions_in_markdown_says_your_answer_here():
+    text = "Why does += matter?\n\n### BEGIN SOLUTION\nBecause of SECRET.\n### END SOLUTION\n"
+    assert strip_solutions(text, markdown=True) == "Why does += matter?\n\nYOUR ANSWER HERE\n"
+
+
+@pytest.mark.parametrize("code, says", [
+    ("### BEGIN SOLUTION\nx = 1\n", "never closed"),
+    ("x\n### END SOLUTION\n", "without a BEGIN SOLUTION"),
+    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n", "inside the solution region opened at line 1"),
+    ("# BEGIN SOLUTION ... END SOLUTION\n", "both"),
+])
+def test_unbalanced_solution_markers_are_errors_naming_the_line(code, says):
+    with pytest.raises(ValueError, match="strip_solutions: .*line") as info:
+        strip_solutions(code)
+    assert says in str(info.value)
+
+
+def _notebook(*cells):
+    return {"cells": list(cells), "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def _code(*lines, outputs=()):
+    return {"cell_type": "code", "metadata": {}, "execution_count": 3, "outputs": list(outputs),
+            "source": [line + "\n" for line in lines]}
+
+
+def _markdown(*lines):
+    return {"cell_type": "markdown", "metadata": {}, "source": [line + "\n" for line in lines]}
+
+
+def test_make_student_version_strips_regions_and_outputs(tmp_path):
+    nb = _notebook(
+        _markdown("# Exercise"),
+        _code("def f(x):", "    ### BEGIN SOLUTION", "    return 42", "    ### END SOLUTION",
+              outputs=[{"output_type": "stream", "name": "stdout", "text": ["secret\n"]}]),
+    )
+    src, dst = tmp_path / "sol.ipynb", tmp_path / "student.ipynb"
+    src.write_text(json.dumps(nb))
+    assert make_student_version(src, dst) == 1
+    out = json.loads(dst.read_text())
+    code = "".join(out["cells"][1]["source"])
+    assert "42" not in code and "NotImplementedError" in code
+    assert out["cells"][1]["outputs"] == [] and out["cells"][1]["execution_count"] is None
+    assert out["cells"][0] == nb["cells"][0]
+
+
+def test_make_student_version_leaks_no_marked_solution_and_counts_every_blank(tmp_path):
+    nb = _notebook(
+        _markdown("Explain why:", "", "### BEGIN SOLUTION", "SECRET-1", "### END SOLUTION"),
+        _code("def f():", "    # BEGIN SOLUTION", "    return 'SECRET-2'", "    # END SOLUTION"),
+        _code("### BEGIN SOLUTION ###", "g = 'SECRET-3'", "### END SOLUTION ###",
+              "", "#BEGIN SOLUTION", "h = 'SECRET-4'", "#END SOLUTION"),
+        _code("print('no blanks here')"),
+    )
+    src, dst = tmp_path / "sol.ipynb", tmp_path / "student.ipynb"
+    src.write_text(json.dumps(nb))
+    assert make_student_version(src, dst) == 4
+    written = dst.read_text()
+    assert "SECRET" not in written
+    out = json.loads(written)
+    assert "".join(out["cells"][0]["source"]) == "Explain why:\n\nYOUR ANSWER HERE\n"
+    assert "".join(out["cells"][2]["source"]).count("raise NotImplementedError()") == 2
+
+
+@pytest.mark.parametrize("cell", [
+    _code("def f():", "    ### BEGIN SOLUTION", "    return 1"),
+    _markdown("the answer", "### END SOLUTION"),
+])
+def test_make_student_version_names_the_notebook_and_cell_of_an_unmatched_marker(tmp_path, cell):
+    src, dst = tmp_path / "sol.ipynb", tmp_path / "student.ipynb"
+    src.write_text(json.dumps(_notebook(_markdown("# Title"), cell)))
+    with pytest.raises(ValueError) as info:
+        make_student_version(src, dst)
+    assert str(src) in str(info.value) and "cell 2" in str(info.value)
+    assert not dst.exists()
+
+
+# -- 3. the topological sort checker catches wrong algorithms ------------------------------
+
+
+def test_reversed_breadth_first_order_fails():
+    def bfs_reversed(root):
+        order = [root]
+        for v in order:
+            for c in v._prev:
+                if c not in order:
+                    order.append(c)
+        return order[::-1]
+
+    msg = check("topological_sort", bfs_reversed).message
+    assert "comes before its operand" in msg and "r*2 + (r+1)*3" in msg
+
+
+def test_calling_the_librarys_own_sort_fails_and_the_library_is_restored():
+    msg = check("topological_sort", lambda root: root.topological_order()).message
+    assert msg.startswith("❌ topological_sort: your function called the library's own topological_order()")
+    assert "write your own" in msg
+    x = Value(1.0)
+    assert len((x * 2).topological_order()) == 3  # back as it was
+
+
+def test_recursive_sort_fails_on_the_deep_chain_with_a_hint_to_use_a_loop():
+    msg = check("topological_sort", recursive_topological_sort).message
+    assert msg.startswith("❌ topological_sort: your function raised RecursionError")
+    assert "5000 ops deep" in msg and "use a loop" in msg
+
+
+def test_recursive_sort_fails_even_when_the_recursion_limit_was_raised():
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(100_000)
+    try:
+        msg = check("topological_sort", recursive_topological_sort).message
+        assert sys.getrecursionlimit() == 100_000
+    finally:
+        sys.setrecursionlimit(before)
+    assert "RecursionError" in msg
+
+
+@pytest.mark.parametrize("field, says", [("label", "not their labels"), ("data", "not their data")])
+def test_returning_labels_or_data_asks_for_the_values_themselves(field, says):
+    msg = check("topological_sort", lambda root: [getattr(v, field) for v in topological_sort(root)]).message
+    assert "return the Values themselves" in msg and says in msg
+
+
+def test_returning_a_set_is_explained():
+    assert "keeps no order" in check("topological_sort", lambda root: set(topological_sort(root))).message
+
+
+def test_a_generator_of_the_right_order_passes():
+    def lazily(root):
+        yield from topological_sort(root)
+
+    assert check("topological_sort", lazily).passed
+
+
+def test_topological_sort_with_parents_first_fails():
+    msg = check("topological_sort", lambda root: list(reversed(topological_sort(root)))).message
+    assert "comes before its operand" in msg
+
+
+def test_topological_sort_with_duplicates_fails():
+    def no_visited(root):
+        order, stack = [], [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                order.append(node)
+            else:
+                stack.append((node, True))
+                stack.extend((c, False) for c in node._prev)
+        return order
+
+    assert "more than once" in check("topological_sort", no_visited).message
+
+
+def test_topological_sort_missing_the_root_says_so():
+    assert "leaves out root itself" in check("topological_sort", lambda r: topological_sort(r)[:-1]).message
+
+
+def test_topological_sort_returning_none_is_explained():
+    assert "returned None" in check("topological_sort", lambda root: None).message
+
+
+# -- 4. a time limit, and interrupting ------------------------------------------------------
+
+
+def spin(root):
+    order = [root]
+    while order:
+        order.append(root)  # never ends
+        order.pop()
+
+
+@needs_timer
+def test_a_loop_that_never_ends_is_stopped_with_a_friendly_message():
+    start = time.monotonic()
+    msg = check("topological_sort", spin, time_limit=0.5).message
+    assert time.monotonic() - start < 5
+    assert msg.startswith("❌ topological_sort: stopped — your code took more than 0.5 s")
+    assert "loop that never ends" in msg
+    assert any(f"while running your line `{line}`" in msg for line in ("while order:", "order.append(root)  # never ends", "order.pop()"))
+    assert "Traceback" not in msg and "exercises.py" not in msg
+
+
+@needs_timer
+def test_an_except_exception_in_the_students_loop_does_not_swallow_the_stop():
+    def stubborn(root):
+        while True:
+            try:
+                pass
+            except Exception:
+                pass
+
+    assert "took more than 0.3 s" in check("topological_sort", stubborn, time_limit=0.3).message
+
+
+@needs_timer
+def test_the_timer_is_put_back_as_it_was():
+    def mine(signum, frame):
+        pass
+
+    before = signal.signal(signal.SIGALRM, mine)
+    try:
+        check("topological_sort", spin, time_limit=0.3)
+        check("mse", mse)
+        assert signal.getsignal(signal.SIGALRM) is mine
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    finally:
+        signal.signal(signal.SIGALRM, before)
+
+
+@needs_timer
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the memory in use from /proc")
+def test_a_loop_that_eats_memory_is_stopped(monkeypatch):
+    monkeypatch.setattr(exercises, "_MEMORY_LIMIT", 100 * 1024**2)
+
+    def hoard(root):
+        kept = []
+        while True:
+            kept.append(b"x" * 1_000_000)
+
+    msg = check("topological_sort", hoard, time_limit=20).message
+    assert msg.startswith("❌ topological_sort: stopped — your code used more than")
+    assert "memory" in msg and "keeps adding to a list" in msg
+
+
+def test_built_in_exercises_have_a_time_limit_and_training_a_long_one():
+    assert all(EXERCISES[n].time_limit <= 10 for n in BUILT_IN - {"train_moons"})
+    assert EXERCISES["train_moons"].time_limit >= 60
+
+
+def test_interrupting_the_students_code_is_a_message_not_a_traceback():
+    def interrupted(out):
+        raise KeyboardInterrupt
+
+    msg = check("tanh_backward", interrupted).message
+    assert msg.startswith("❌ tanh_backward: stopped — you interrupted it after")
+    assert "Traceback" not in msg
+
+
+def test_check_runs_without_a_time_limit_outside_the_main_thread():
+    results = []
+    worker = threading.Thread(target=lambda: results.append(check("mse", mse)))
+    worker.start()
+    worker.join()
+    assert results[0].passed
+
+
+# -- 5. the student's own line, and hints that fit the mistake -------------------------------
+
+
+def test_a_crash_in_student_code_is_one_line_not_a_traceback():
+    def crashes(out):
+        return out._prev[5]
+
+    msg = check("tanh_backward", crashes).message
+    assert msg.startswith("❌ tanh_backward: your function raised IndexError")
+    assert "(at `return out._prev[5]`)" in msg
+    assert "Traceback" not in msg and "\n" not in msg
+
+
+def test_an_error_raised_inside_the_library_points_at_the_students_line():
+    def logs_a_negative(out):
+        out._prev[0].grad += Value(-1.0).log().data
+
+    msg = check("tanh_backward", logs_a_negative).message
+    assert "ValueError: log of -1.0" in msg
+    assert "called from your line `out._prev[0].grad += Value(-1.0).log().data`" in msg
+    assert "raise ValueError(" not in msg
+
+
+def test_a_custom_op_whose_forward_returns_none_gets_a_hint_not_library_source(restore_op_catalogue):
+    op = custom_op("returns_none_test", lambda x: None, lambda x, y: 1.0)
+    msg = check("custom_op", op).message
+    assert msg.startswith("❌ custom_op: your op, at x = -1.7, raised TypeError")
+    assert "forward(x) must return the output as a number" in msg
+    assert "raise TypeError(" not in msg and "your function" not in msg
+
+
+def test_a_training_function_returning_the_fit_history_is_told_to_return_the_model():
+    def returns_history():
+        from tinygrad_ann.datasets import make_moons
+        from tinygrad_ann.train import fit
+
+        X, y = make_moons(n_samples=20, noise=0.1, seed=0)
+        model = MLP(2, [4, 1], rng=0)
+        return fit(model, X, [2 * v - 1 for v in y], epochs=1, progress=False)
+
+    msg = check("train_moons", returns_history).message
+    assert msg.startswith("❌ train_moons: your training function returned a dict (the history that fit returns)")
+    assert "`return`) the model" in msg and "not callable" not in msg
+
+
+def test_a_model_with_two_outputs_is_told_to_have_one():
+    msg = check("train_moons", MLP(2, [4, 2], rng=0)).message
+    assert "gives 2 numbers for a point" in msg and "one output" in msg
+    assert "train for more steps" not in msg
+
+
+def test_a_model_with_the_wrong_input_size_is_told_so():
+    msg = check("train_moons", MLP(3, [4, 1], rng=0)).message
+    assert "takes 3 inputs, but a moons point is 2 numbers" in msg
+
+
+def test_an_untrained_model_fails_train_moons_with_a_hint():
+    msg = check("train_moons", MLP(2, [4, 1], rng=0)).message
+    assert msg.startswith("❌ train_moons: your model classifies") and "Hint" in msg
+
+
+def test_a_model_that_gives_every_point_one_class_is_told_it_has_not_learned():
+    msg = check("train_moons", lambda point: 1.0).message
+    assert "every point the same class" in msg
+
+
+def test_a_function_called_with_the_wrong_number_of_arguments_is_told_how_it_is_called():
+    def old_pow(out):
+        pass
+
+    msg = check("pow_backward", old_pow).message
+    assert msg == ("❌ pow_backward: your function takes 1 argument (out), but it is called with 2, "
+                   "as pow_backward(out, n).")
+
+
+# -- 6. no answers in the documentation; the by-hand exercise is not the course's graph -------
+
+
+def test_no_docstring_holds_an_exercise_answer():
+    docs = [exercises.__doc__] + [getattr(exercises, n).__doc__ or "" for n in exercises.__all__]
+    text = "\n".join(docs)
+    for answer in ("1 - out.data", "s * (1 - s)", "b.data * out.grad", "a.data ** (n",
+                   "'x': 20", "lr * p.grad", "_prev:", "visited.add"):
+        assert answer not in text, answer
+
+
+def test_the_by_hand_exercise_is_not_the_graph_the_course_notebook_prints():
+    course_answer = {"a": 6.0, "b": -4.0, "c": -2.0, "d": -2.0, "e": -2.0, "f": 4.0}
+    assert not check("chain_rule", course_answer).passed
+    assert "a = 2, b = -3" not in EXERCISES["chain_rule"].task
 
 
 def test_wrong_chain_rule_entry_names_it_with_expected_and_a_hint():
-    answer = dict(SOLUTIONS["chain_rule"], a=-6.0)
-    msg = check("chain_rule", answer).message
-    assert msg.startswith("❌ chain_rule: dL/da: you gave -6.0, but it is 6")
+    msg = check("chain_rule", dict(CHAIN_ANSWER, z=-6.0)).message
+    assert msg.startswith("❌ chain_rule: dL/dz: you gave -6.0, but it is 6")
     assert "Hint" in msg
+
+
+@pytest.mark.parametrize("half", [8.0, 12.0])
+def test_chain_rule_with_one_of_the_two_paths_into_x_says_x_is_used_twice(half):
+    msg = check("chain_rule", dict(CHAIN_ANSWER, x=half)).message
+    assert "one of the two contributions" in msg and "used twice" in msg
+
+
+def test_chain_rule_entries_must_be_numbers():
+    assert "give the numbers themselves" in check("chain_rule", dict(CHAIN_ANSWER, t=Value(3.0))).message
+    assert "give a number" in check("chain_rule", dict(CHAIN_ANSWER, t="3")).message
+
+
+# -- 7. the custom op checker wants a custom op ------------------------------------------------
+
+
+def test_a_function_of_built_in_ops_is_not_a_custom_op():
+    msg = check("custom_op", lambda v: v**3).message
+    assert msg.startswith("❌ custom_op: your op is built from the library's own ops ('**')")
+    assert "custom_op(name, forward, derivative)" in msg
+
+
+def test_a_custom_op_returning_a_number_is_asked_for_a_value():
+    msg = check("custom_op", lambda v: v.data**3).message
+    assert msg.startswith("❌ custom_op: your op returned float") and "not a Value" in msg
+
+
+def test_passing_custom_op_itself_is_explained():
+    assert "custom_op itself" in check("custom_op", custom_op).message
+
+
+def test_a_graph_that_uses_the_custom_op_inside_passes(restore_op_catalogue):
+    cube = custom_op("cube_test", lambda x: x**3, lambda x, y: 3 * x**2)
+    assert check("custom_op", lambda v: cube(v) * 2 + 1).passed
+
+
+def test_wrong_custom_op_derivative_fails_with_numbers(restore_op_catalogue):
+    bad = custom_op("bad_cube_test", lambda x: x**3, lambda x, y: 2 * x)
+    msg = check("custom_op", bad).message
+    assert msg.startswith("❌ custom_op: at x = -1.7 the derivative disagrees") and "analytic" in msg
+
+
+def test_a_custom_op_undefined_at_the_test_points_is_told_to_pick_another(restore_op_catalogue):
+    log_op = custom_op("log_test", math.log, lambda x, y: 1 / x)
+    msg = check("custom_op", log_op).message
+    assert "math domain error" in msg and "defined for every real x" in msg
+
+
+# -- 8. answers that change their inputs ---------------------------------------------------------
+
+
+def test_a_neuron_that_appends_to_its_inputs_is_caught():
+    def appends(w, x, b):
+        w.append(b)
+        x.append(1.0)
+        return sum((wi * xi for wi, xi in zip(w, x)), Value(0.0)).tanh()
+
+    msg = check("neuron_forward", appends).message
+    assert msg.startswith("❌ neuron_forward: your function changed the list w")
+    assert "leave its inputs alone" in msg
+
+
+def test_an_mse_that_reverses_the_targets_is_caught():
+    def reverses(preds, targets):
+        targets.reverse()
+        return sum((p - t) ** 2 for p, t in zip(preds, targets)) / len(preds)
+
+    msg = check("mse", reverses).message
+    assert msg.startswith("❌ mse: your function changed the list targets")
+
+
+def test_an_mse_that_copies_its_inputs_passes():
+    def copies(preds, targets):
+        pairs = list(zip(list(preds), list(targets)))
+        return sum((p - t) ** 2 for p, t in pairs) / len(pairs)
+
+    assert check("mse", copies).passed
+
+
+def test_a_backward_rule_that_changes_data_is_caught():
+    def moves_x(out):
+        x = out._prev[0]
+        x.data += 1
+        x.grad += (1 - out.data**2) * out.grad
+
+    msg = check("tanh_backward", moves_x).message
+    assert "changed x.data" in msg and "leaves every .data alone" in msg
+
+
+def test_a_backward_rule_that_changes_out_grad_is_caught():
+    def zeroes_out(out):
+        out._prev[0].grad += (1 - out.data**2) * out.grad
+        out.grad = 0.0
+
+    assert "changed out.grad" in check("tanh_backward", zeroes_out).message
+
+
+# -- 9. pow as the engine makes it: a number exponent, one operand ---------------------------------
+
+
+def test_pow_backward_is_given_a_one_operand_node_and_the_exponent_as_a_number():
+    seen = []
+
+    def records(out, n):
+        seen.append((len(out._prev), type(n)))
+        pow_backward(out, n)
+
+    assert check("pow_backward", records).passed
+    assert set(seen) == {(1, float)}
+
+
+def test_pow_backward_unpacking_two_operands_gets_a_hint():
+    def two(out, n):
+        a, m = out._prev
+
+    msg = check("pow_backward", two).message
+    assert "ValueError" in msg and "comes as your function's second argument, n" in msg
+
+
+def test_pow_backward_wrong_exponent_fails():
+    def wrong(out, n):
+        a = out._prev[0]
+        a.grad += n * a.data**n * out.grad
+
+    msg = check("pow_backward", wrong).message
+    assert msg.startswith("❌ pow_backward: at a = 2, n = 3") and "n * a^(n-1)" in msg
+
+
+# -- the other mistakes ------------------------------------------------------------------------
 
 
 def test_assigning_instead_of_accumulating_is_called_out():
@@ -157,8 +750,8 @@ def test_forgetting_the_chain_rule_factor_gives_expected_vs_got():
         out._prev[0].grad += 1 - out.data**2
 
     msg = check("tanh_backward", tanh_no_chain).message
-    assert msg.startswith("❌ tanh_backward: at input (0) with out.grad = 1.7")
-    assert "should grow by" in msg and "Hint" in msg
+    assert msg.startswith("❌ tanh_backward: at x = 0 with out.grad = 1.7, x.grad should grow by 1.7 but grew by 1")
+    assert "Hint" in msg
 
 
 def test_returning_the_derivative_instead_of_pushing_it_is_explained():
@@ -174,7 +767,7 @@ def test_mul_backward_that_breaks_a_times_a_is_caught():
         a.grad += b.data * out.grad
         b.grad = a.data * out.grad + 0.5  # passes on distinct operands, breaks a * a
 
-    assert not check("mul_backward", mul_overwrites_second).passed
+    assert "Both operands are the same Value" in check("mul_backward", mul_overwrites_second).message
 
 
 def test_swapped_mul_derivatives_fail():
@@ -184,42 +777,6 @@ def test_swapped_mul_derivatives_fail():
         b.grad += b.data * out.grad
 
     assert not check("mul_backward", swapped).passed
-
-
-def test_pow_backward_wrong_exponent_fails():
-    def wrong(out):
-        a, n = out._prev
-        a.grad += n.data * a.data**n.data * out.grad
-
-    msg = check("pow_backward", wrong).message
-    assert msg.startswith("❌ pow_backward") and "n * a^(n-1)" in msg
-
-
-def test_topological_sort_with_parents_first_fails():
-    def reversed_sort(root):
-        return list(reversed(topological_sort(root)))
-
-    msg = check("topological_sort", reversed_sort).message
-    assert "comes before its operand" in msg
-
-
-def test_topological_sort_with_duplicates_fails():
-    def no_visited(root):
-        order = []
-
-        def visit(v):
-            for c in v._prev:
-                visit(c)
-            order.append(v)
-
-        visit(root)
-        return order
-
-    assert "more than once" in check("topological_sort", no_visited).message
-
-
-def test_topological_sort_returning_none_is_explained():
-    assert "returned None" in check("topological_sort", lambda root: None).message
 
 
 def test_neuron_forward_without_tanh_is_named():
@@ -244,31 +801,19 @@ def test_sgd_step_uphill_is_named():
     assert "uphill" in check("sgd_step", uphill).message
 
 
+def test_sgd_step_that_stores_values_in_data_is_named():
+    def values(params, lr):
+        for p in params:
+            p.data = p - lr * p.grad
+
+    assert "data must stay a number" in check("sgd_step", values).message
+
+
 def test_mse_sum_instead_of_mean_is_named():
     def summed(preds, targets):
         return sum((p - t) ** 2 for p, t in zip(preds, targets))
 
     assert "divide by the number of samples" in check("mse", summed).message
-
-
-def test_a_crash_in_student_code_is_one_line_not_a_traceback():
-    def crashes(out):
-        return out._prev[5]
-
-    msg = check("tanh_backward", crashes).message
-    assert msg.startswith("❌ tanh_backward: your function raised IndexError")
-    assert "Traceback" not in msg and "\n" not in msg
-
-
-def test_wrong_custom_op_derivative_fails_with_numbers():
-    bad = custom_op("bad_cube_test", lambda x: x**3, lambda x, y: 2 * x)
-    msg = check("custom_op", bad).message
-    assert msg.startswith("❌ custom_op: the derivative disagrees") and "analytic" in msg
-
-
-def test_an_untrained_model_fails_train_moons_with_a_hint():
-    msg = check("train_moons", MLP(2, [4, 1], rng=0)).message
-    assert msg.startswith("❌ train_moons") and "Hint" in msg
 
 
 def test_unknown_exercise_is_a_value_error_listing_them():
@@ -283,39 +828,56 @@ def test_result_is_truthy_only_when_passed_and_renders_html():
     assert "✅" in ok._repr_html_() and "⏳" in bad._repr_html_()
 
 
-# -- student versions for teachers -----------------------------------------------------
+# -- 10. teachers' own exercises -------------------------------------------------------------
 
 
-def test_strip_solutions_replaces_each_region_keeping_indentation():
-    code = "x = 1\ndef f():\n    ### BEGIN SOLUTION\n    return 2\n    ### END SOLUTION\n### BEGIN SOLUTION\ny = 3\n### END SOLUTION\n"
-    assert strip_solutions(code) == (
-        "x = 1\ndef f():\n    raise NotImplementedError()  # your code here\n"
-        "raise NotImplementedError()  # your code here\n"
-    )
+def test_a_teacher_can_register_an_exercise_with_its_own_messages(own_exercises):
+    @exercise("cube_number", "def cube(x): return x ** 3 for a number x.", time_limit=2)
+    def check_cube(answer):
+        got = call_answer(answer, 2.0, usage="cube(x)")
+        if got is None:
+            raise NotDone("return the cube.")
+        if got != 8.0:
+            raise Wrong(f"cube(2) should be 8, got {got!r}. Hint: x * x * x.")
+        return "cube(2) is 8."
+
+    assert EXERCISES["cube_number"].time_limit == 2
+    assert check("cube_number", lambda x: x**3).message == "✅ cube_number: passed — cube(2) is 8."
+    assert check("cube_number", lambda x: x**2).message == "❌ cube_number: cube(2) should be 8, got 4.0. Hint: x * x * x."
+    assert check("cube_number", lambda x: None).message == "⏳ cube_number: not done yet — return the cube."
+    assert check("cube_number", blank).message.startswith("⏳ cube_number: not done yet — your function raised NotImplementedError")
+    assert check("cube_number", lambda: 1).message == (
+        "❌ cube_number: your function takes no arguments, but it is called with 1, as cube(x).")
 
 
-@pytest.mark.parametrize("code", ["### BEGIN SOLUTION\nx = 1\n", "x\n### END SOLUTION\n",
-                                  "### BEGIN SOLUTION\n### BEGIN SOLUTION\n"])
-def test_unbalanced_solution_markers_are_errors(code):
-    with pytest.raises(ValueError, match="strip_solutions"):
-        strip_solutions(code)
+def test_a_bug_in_a_teachers_checker_is_not_blamed_on_the_student(own_exercises):
+    @exercise("buggy", "anything")
+    def check_buggy(answer):
+        return 1 / 0
+
+    msg = check("buggy", 1).message
+    assert msg.startswith("❌ buggy: the checker could not make sense of your answer (ZeroDivisionError")
+    assert "teacher" in msg
 
 
-def test_make_student_version_strips_regions_and_outputs(tmp_path):
-    nb = {
-        "cells": [
-            {"cell_type": "markdown", "metadata": {}, "source": ["# Exercise\n"]},
-            {"cell_type": "code", "metadata": {}, "execution_count": 3,
-             "outputs": [{"output_type": "stream", "name": "stdout", "text": ["secret\n"]}],
-             "source": ["def f(x):\n", "    ### BEGIN SOLUTION\n", "    return 42\n", "    ### END SOLUTION\n"]},
-        ],
-        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
-    }
-    src, dst = tmp_path / "sol.ipynb", tmp_path / "student.ipynb"
-    src.write_text(json.dumps(nb))
-    assert make_student_version(src, dst) == 1
-    out = json.loads(dst.read_text())
-    code = "".join(out["cells"][1]["source"])
-    assert "42" not in code and "NotImplementedError" in code
-    assert out["cells"][1]["outputs"] == [] and out["cells"][1]["execution_count"] is None
-    assert out["cells"][0] == nb["cells"][0]
+def test_a_checker_that_calls_the_student_directly_still_points_at_the_students_line(own_exercises):
+    @exercise("direct", "anything")
+    def check_direct(answer):
+        return answer()
+
+    def student():
+        return [][0]
+
+    msg = check("direct", student).message
+    assert msg.startswith("❌ direct: your code raised IndexError") and "(at `return [][0]`)" in msg
+
+
+def test_exercise_needs_a_name():
+    with pytest.raises(ValueError, match="non-empty string"):
+        exercise("", "task")
+
+
+def test_an_error_in_the_students_forward_is_reported_once_with_the_call(restore_op_catalogue):
+    msg = check("custom_op", custom_op("t_none_forward", lambda x: None, lambda x, y: 1.0)).message
+    assert "raised TypeError: forward(-1.7) returned None; it must return a number" in msg
+    assert msg.count("raised") == 1 and "custom_op 't_none_forward'" not in msg

@@ -129,6 +129,16 @@ def test_student_version_reports_a_missing_or_broken_notebook_in_one_line(tmp_pa
     assert "broken.ipynb: not a notebook (invalid JSON)" in capsys.readouterr().err
 
 
+def test_student_version_names_a_notebook_with_an_unmatched_marker_once(tmp_path, capsys):
+    bad = tmp_path / "bad.ipynb"
+    cell = {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+            "source": ["### BEGIN SOLUTION\n", "x = 1\n"]}
+    bad.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    assert main(["student-version", str(bad), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"tinygrad-ann student-version: {bad}: cell ") and err.count("bad.ipynb") == 1
+
+
 def test_student_version_refuses_to_overwrite_the_solution(tmp_path, capsys):
     solution = tmp_path / "a.ipynb"
     solution.write_text('{"cells": []}', encoding="utf-8")

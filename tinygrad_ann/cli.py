@@ -184,9 +184,14 @@ def _student_versions(parser: argparse.ArgumentParser, solutions: list[str], out
         target = os.path.join(out, os.path.basename(path))
         try:
             blanks = make_student_version(path, target)
-        except (OSError, ValueError) as e:  # json.JSONDecodeError is a ValueError
-            kind = "not a notebook (invalid JSON)" if isinstance(e, json.JSONDecodeError) else e
-            print(f"tinygrad-ann student-version: {path}: {kind}", file=sys.stderr)
+        except json.JSONDecodeError:  # (a ValueError: caught first)
+            print(f"tinygrad-ann student-version: {path}: not a notebook (invalid JSON)", file=sys.stderr)
+            return 1
+        except ValueError as e:  # e.g. a BEGIN SOLUTION without its END; it names the notebook
+            print(f"tinygrad-ann student-version: {e}", file=sys.stderr)
+            return 1
+        except OSError as e:
+            print(f"tinygrad-ann student-version: {path}: {e.strerror or e}", file=sys.stderr)
             return 1
         print(f"wrote {target} ({blanks} blank{'s' if blanks != 1 else ''} to fill in)")
     return 0

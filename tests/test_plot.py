@@ -326,6 +326,71 @@ def test_plot_decision_boundary_rejects_model_output_that_is_not_a_value():
         plot_decision_boundary(lambda x: "yes", SQUARE, SQUARE_Y, resolution=5)
 
 
+def counting(model):
+    """`model`, and a list that gets one entry per call: to show no work was done."""
+    calls = []
+
+    def counted(x):
+        calls.append(x)
+        return model(x)
+
+    return counted, calls
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_plot_decision_boundary_rejects_a_non_finite_point_before_any_work(bad):
+    model, calls = counting(above_diagonal_is_0)
+    X = [[0.0, 1.0], [bad, 2.0]]
+    with pytest.raises(ValueError, match=rf"plot_decision_boundary: X\[1\]\[0\] is {bad}; it must be a finite"):
+        plot_decision_boundary(model, X, [0, 1])
+    assert calls == []
+
+
+def test_decision_grid_rejects_a_non_finite_point_before_any_work():
+    model, calls = counting(above_diagonal_is_0)
+    with pytest.raises(ValueError, match=r"decision_grid: X\[0\]\[1\] is nan"):
+        decision_grid(model, [[0.0, float("nan")]])
+    assert calls == []
+
+
+def test_plot_decision_boundary_rejects_a_string_for_x():
+    with pytest.raises(ValueError, match=r"plot_decision_boundary: X must be a list of 2-D points .*str: 'ab'"):
+        plot_decision_boundary(above_diagonal_is_0, "ab", [0, 1])
+
+
+def test_plot_decision_boundary_rejects_a_string_for_a_point():
+    with pytest.raises(ValueError, match=r"plot_decision_boundary: .*X\[1\] is a str: 'ab'"):
+        plot_decision_boundary(above_diagonal_is_0, [[0.0, 1.0], "ab"], [0, 1])
+
+
+def test_plot_decision_boundary_says_one_number_in_the_singular():
+    with pytest.raises(ValueError, match=r"X\[0\] is 1 number: \[1.0\]"):
+        plot_decision_boundary(above_diagonal_is_0, [[1.0]], [0])
+
+
+@pytest.mark.parametrize("bounds", [(0, float("inf"), 0, 1), (float("nan"), 1, 0, 1)])
+def test_decision_grid_rejects_non_finite_bounds_before_any_work(bounds):
+    model, calls = counting(above_diagonal_is_0)
+    with pytest.raises(ValueError, match=r"decision_grid: bounds must be four finite numbers"):
+        decision_grid(model, SQUARE, bounds=bounds)
+    assert calls == []
+
+
+def test_decision_grid_default_of_the_demo_model_takes_well_under_a_second():
+    import time
+
+    from tinygrad_ann import MLP
+
+    model = MLP(2, [16, 16, 1], rng=1337)  # micrograd's demo model, 337 parameters
+    decision_grid(model, SQUARE, resolution=5)  # warm up
+    start = time.perf_counter()
+    grid = decision_grid(model, SQUARE)
+    elapsed = time.perf_counter() - start
+    assert grid.labels.shape == (DEFAULT_RESOLUTION, DEFAULT_RESOLUTION)
+    assert DEFAULT_RESOLUTION**2 <= 2000  # at most 2000 forward passes
+    assert elapsed < 1.0  # 0.1-0.35 s, the busier the machine the longer
+
+
 def test_decision_grid_rejects_resolution_below_two():
     with pytest.raises(ValueError, match=r"decision_grid: resolution must be an int >= 2 .*, got 1"):
         decision_grid(above_diagonal_is_0, SQUARE, resolution=1)
@@ -516,6 +581,23 @@ def test_plot_activation_rejects_an_unknown_name_listing_the_valid_ones():
 def test_plot_activation_rejects_a_backwards_x_range():
     with pytest.raises(ValueError, match=r"plot_activation: x_range must be finite with low < high, got \(4, -4\)"):
         plot_activation("relu", x_range=(4, -4))
+
+
+@pytest.mark.parametrize("name", ["log", "sqrt"])
+def test_plot_activation_cuts_off_a_derivative_that_shoots_off_near_zero(name):
+    ax = plot_activation(name, num=4001)  # samples as close as 0.002 to 0
+    f, df = ax.lines[-2].get_ydata(), ax.lines[-1].get_ydata()
+    low, high = ax.get_ylim()
+    shown = np.nanmax(f) - np.nanmin(f)
+    assert shown / (high - low) > 0.3  # the function keeps its shape
+    assert np.nanmin(f) >= low and np.nanmax(f) <= high  # all of it is shown
+    assert np.nanmax(df) > high  # the derivative is cut off at the top
+
+
+def test_plot_activation_leaves_the_y_range_alone_when_nothing_shoots_off():
+    ax = plot_activation("tanh")
+    low, high = ax.get_ylim()
+    assert low < -1.0 and 1.0 < high < 1.5  # matplotlib's own margins around -1..1
 
 
 def test_activation_names_include_every_neuron_activation():

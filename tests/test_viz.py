@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import os
 import subprocess
 import sys
@@ -375,8 +376,8 @@ def test_100k_node_graph_returns_a_small_summary_quickly():
     assert elapsed < 10
     assert len(drawing.source) < 10_000
     texts = [t for t in ET.fromstring(svg).itertext()]
-    assert any("200,001 values: too many to draw readably (max_nodes=500)" in t for t in texts)
-    assert any("draw_dot(an_inner_node)" in t for t in texts)
+    assert any("200,001 values: too many to draw readably (max_nodes=100)" in t for t in texts)
+    assert any("give draw_dot a Value inside the graph" in t for t in texts)
 
 
 def test_summary_counts_values_per_operation():
@@ -391,10 +392,16 @@ def test_summary_counts_values_per_operation():
 def test_graph_with_many_long_edges_is_summarised_before_it_hangs_the_layout():
     x = long_edge_graph(100)  # only 302 values, but w has 100 edges spanning the graph
     start = time.perf_counter()
-    drawing = draw_dot(x)
+    drawing = draw_dot(x, max_nodes=500)
     drawing.pipe(format="svg")
     assert time.perf_counter() - start < 10
     assert "too slow to lay out" in drawing.source
+
+
+def test_long_edges_count_against_the_default_limit_too():
+    x = long_edge_graph(32)  # 98 values, under the default 100, but w spans them all
+    assert len(x.topological_order()) <= viz.MAX_NODES
+    assert "values with long edges: too slow to lay out" in draw_dot(x).source
 
 
 def test_max_nodes_none_draws_everything():
@@ -880,3 +887,503 @@ def test_a_label_set_to_a_number_is_drawn_as_text():
     v.label = 7  # type: ignore[assignment]
     assert "7" in svg_texts(draw_dot(v * 2))
     assert BackpropReplay(v * 2).steps  # captions name nodes by label too
+
+
+# ---------------------------------------------------------------------------
+# helpers for measuring rendered pictures
+# ---------------------------------------------------------------------------
+
+
+def points_of(element: ET.Element) -> list[tuple[float, float]]:
+    """The corners of an SVG polygon."""
+    return [tuple(map(float, p.split(","))) for p in element.get("points").split()]
+
+
+def box_of(element: ET.Element) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) of an SVG polygon."""
+    xs, ys = zip(*points_of(element))
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def dejavu_width(text: str, size: float, bold: bool = False) -> float:
+    """The advance width in points of `text` in DejaVu Sans, read from the font file.
+
+    matplotlib ships DejaVu Sans; this does not use viz's own width tables.
+    """
+    from matplotlib import font_manager, ft2font
+
+    path = font_manager.findfont(
+        font_manager.FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal"),
+        fallback_to_default=False,
+    )
+    font = ft2font.FT2Font(path)
+    font.set_size(size, 72)  # at 72 dpi a pixel is a point
+    return sum(font.load_char(ord(c), flags=ft2font.LoadFlags.NO_HINTING).linearHoriAdvance
+               for c in text) / 65536
+
+
+def text_runs(svg: bytes):
+    """(x, y, text, size, bold) of every text in the SVG."""
+    return [(float(t.get("x")), float(t.get("y")), "".join(t.itertext()), float(t.get("font-size")),
+             t.get("font-weight") == "bold") for t in ET.fromstring(svg).iter(f"{SVG}text")]
+
+
+def assert_value_box_texts_fit_in_dejavu_sans(svg: bytes):
+    """Every text of every Value box ends inside its cell when drawn in DejaVu Sans."""
+    root = ET.fromstring(svg)
+    checked = 0
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") != "node" or g.find(f"{SVG}title").text.endswith("op"):
+            continue
+        cells = [box_of(p) for p in g.findall(f"{SVG}polygon") if p.get("stroke") not in (None, "none")]
+        for t in g.findall(f"{SVG}text"):
+            x, y = float(t.get("x")), float(t.get("y"))
+            inside = [c for c in cells if c[0] <= x <= c[2] and c[1] <= y <= c[3]]
+            if not inside:
+                continue
+            cell = min(inside, key=lambda c: c[2] - c[0])
+            text = "".join(t.itertext())
+            end = x + dejavu_width(text, float(t.get("font-size")), t.get("font-weight") == "bold")
+            assert end <= cell[2] - 1, f"{text!r} ends at {end:.1f}, its cell at {cell[2]:.1f}"
+            checked += 1
+    assert checked
+
+
+# ---------------------------------------------------------------------------
+# draw_dot: the default limit, and what the summary says
+# ---------------------------------------------------------------------------
+
+
+def network_hinge_loss(n_points: int):
+    nn = pytest.importorskip("tinygrad_ann.nn")
+    from tinygrad_ann.datasets import make_moons, to_signed
+    from tinygrad_ann.losses import hinge_loss
+
+    X, y = make_moons(n_samples=n_points, noise=0.1, seed=0)
+    model = nn.MLP(2, [4, 4, 1], rng=0)
+    loss = hinge_loss([model(x) for x in X], to_signed(y))
+    loss.backward()
+    return loss, model
+
+
+def test_a_network_loss_over_ten_points_is_summarised_by_default():
+    loss, model = network_hinge_loss(10)  # 280 values: was a 4000 x 17000 px wall
+    assert len(loss.topological_order()) > 250
+    drawing = draw_dot(loss, params=model)
+    assert "too many to draw readably (max_nodes=100)" in drawing.source
+    assert drawing.source.count("data ") == 1  # only the root's box
+
+
+def test_the_part_the_summary_offers_is_drawn_whole_with_the_size_it_says():
+    import re
+
+    loss, model = network_hinge_loss(10)
+    texts = svg_texts(draw_dot(loss, params=model))
+    offer = next(t for t in texts if t.strip().startswith("draw_dot(root._prev"))
+    path, size = re.match(r"\s*draw_dot\((root[\w.\[\]]*)\) draws (\d+) values", offer).groups()
+    part = eval(path, {"root": loss})  # e.g. root._prev[0]._prev[0]
+    assert len(part.topological_order()) == int(size) <= viz.MAX_NODES
+    assert "too many" not in draw_dot(part).source
+
+
+def test_summary_of_a_network_says_how_to_draw_one_neuron():
+    loss, model = network_hinge_loss(10)
+    texts = svg_texts(draw_dot(loss, params=model))
+    assert any("one neuron on one input: draw_dot(model.layers[0].neurons[0](x))" in t for t in texts)
+    neuron = model.layers[0].neurons[0]
+    assert "too many" not in draw_dot(neuron([0.5, -1.0])).source  # and that one fits
+
+
+def test_summary_names_operations_as_the_pictures_draw_them():
+    loss, model = network_hinge_loss(10)
+    texts = [t.strip() for t in svg_texts(draw_dot(loss, params=model))]
+    i = texts.index("values made by each operation:")
+    assert "Σ w·x + b" in texts[i:] and "dot" not in texts[i:]
+
+
+def test_summary_says_what_stops_a_full_drawing(monkeypatch):
+    monkeypatch.setattr(Drawing, "timeout", 45.0)
+    loss, model = network_hinge_loss(10)
+    texts = svg_texts(draw_dot(loss, params=model))
+    assert any("draw_dot(root, max_nodes=None)" in t for t in texts)
+    assert any("a layout that takes over 45 s is stopped (Drawing.timeout)" in t for t in texts)
+    assert not any("minutes" in t for t in texts)
+
+
+def test_summary_row_colour_runs_under_its_count():
+    loss, model = network_hinge_loss(10)
+    svg = draw_dot(loss, params=model).pipe(format="svg")
+    summary = svg_nodes_from(svg)["summary"]
+    fill = ROLE_COLORS["parameter"].lower()
+    cells = [box_of(p) for p in summary.iter(f"{SVG}polygon") if (p.get("fill") or "").lower() == fill]
+    x0, y0 = min(c[0] for c in cells), min(c[1] for c in cells)
+    x1, y1 = max(c[2] for c in cells), max(c[3] for c in cells)
+    count = next(t for t in summary.iter(f"{SVG}text") if "".join(t.itertext()) == "37")
+    assert x0 <= float(count.get("x")) and float(count.get("x")) + 10 <= x1
+    assert y0 <= float(count.get("y")) <= y1
+
+
+def svg_nodes_from(svg: bytes) -> dict[str, ET.Element]:
+    return {g.find(f"{SVG}title").text: g for g in ET.fromstring(svg).iter(f"{SVG}g")
+            if g.get("class") == "node"}
+
+
+def test_a_graph_at_the_default_limit_is_drawn_whole_at_a_readable_size():
+    from PIL import Image
+
+    loss, model = network_hinge_loss(2)  # 88 values: the largest of these drawn whole
+    assert len(loss.topological_order()) <= viz.MAX_NODES
+    start = time.perf_counter()
+    png = draw_dot(loss, params=model).pipe(format="png")
+    elapsed = time.perf_counter() - start
+    with Image.open(io.BytesIO(png)) as image:
+        # 10 points gave 4000 x 17000 px (68 Mpx); this is about 4000 x 3300
+        assert image.width * image.height < 25_000_000
+    assert elapsed < 20  # about 1 s; generous for a busy machine
+
+
+def test_notebook_sized_graphs_are_drawn_whole():
+    o, _ = lecture_neuron()
+    nn = pytest.importorskip("tinygrad_ann.nn")
+    lecture_mlp = nn.MLP(3, [4, 4, 1], rng=0)  # the lecture's network, on one input
+    out = lecture_mlp([2.0, 3.0, -1.0])
+    for root in (o, out, (out - 1.0) ** 2):
+        assert "too many" not in draw_dot(root).source and "too slow" not in draw_dot(root).source
+
+
+# ---------------------------------------------------------------------------
+# BackpropReplay: the same layout in every frame, captions of what is drawn
+# ---------------------------------------------------------------------------
+
+
+def svg_size(svg: str) -> tuple[str, str]:
+    root = ET.fromstring(svg)
+    return root.get("width"), root.get("height")
+
+
+@pytest.mark.parametrize("rankdir, legend", [("LR", True), ("TB", False)])
+def test_every_replay_frame_has_the_same_size(rankdir, legend):
+    o, _ = lecture_neuron()
+    replay = BackpropReplay(o, rankdir=rankdir, legend=legend)
+    sizes = {svg_size(replay.svg(i)) for i in range(len(replay))}
+    assert len(sizes) == 1
+
+
+def test_every_replay_frame_names_its_rule_start_included():
+    o, _ = lecture_neuron()
+    replay = BackpropReplay(o)
+    texts = [svg_texts(frame) for frame in replay]
+    assert "rule: do/do = 1" in texts[0]
+    assert all(sum(t.startswith("rule: ") for t in frame) == 1 for frame in texts)
+
+
+def hand_built_cube():
+    """y = out * 2 where out = x^3 is built by hand with its own _backward (no rule to show)."""
+    x = Value(2.0, label="x")
+    out = Value(x.data ** 3, (x,), "cube_by_hand")
+    out.label = "out"
+
+    def _backward():
+        x.grad += 3 * x.data ** 2 * out.grad
+
+    out._backward = _backward
+    y = out * 2
+    y.label = "y"
+    return y, x
+
+
+def test_replay_of_a_hand_built_op_keeps_its_size_and_says_where_the_rule_is():
+    y, x = hand_built_cube()
+    replay = BackpropReplay(y)
+    assert len({svg_size(replay.svg(i)) for i in range(len(replay))}) == 1
+    assert "rule: this node's own _backward(), set by hand" in svg_texts(replay[2])
+
+
+def test_replay_png_frames_have_the_same_size(tmp_path):
+    from PIL import Image
+
+    o, _ = lecture_neuron()
+    paths = BackpropReplay(o).save_frames(tmp_path, dpi=72)
+    sizes = set()
+    for p in paths:
+        with Image.open(p) as image:
+            sizes.add(image.size)
+    assert len(sizes) == 1
+
+
+def test_replay_caption_names_an_unlabelled_node_by_its_op_and_data():
+    x = Value(2.0)
+    y = (x * 3 + 1).tanh()  # nothing labelled
+    replay = BackpropReplay(y)
+    caption = replay.steps[2].caption  # the + node's _backward()
+    assert caption.startswith("step 2 of 3: _backward() of the + node (data 7.0000)")
+    assert "the * node (data 6.0000)" in caption and "node 6" not in caption
+    texts = svg_texts(replay[2])
+    assert "data 7.0000" in texts and "data 6.0000" in texts and "+" in texts
+
+
+def test_replay_caption_uses_the_op_name_the_picture_shows():
+    w = [Value(0.5, label="w1"), Value(-1.0, label="w2")]
+    xs = [Value(2.0, label="x1"), Value(3.0, label="x2")]
+    y = dot(w, xs, Value(0.1, label="b"))
+    y.label = "y"
+    replay = BackpropReplay(y)
+    caption = replay.steps[1].caption
+    assert caption.startswith("step 1 of 1: y._backward() (Σ w·x + b) pushes y.grad into its 5 operands")
+    assert "op dot" not in caption and "Σ w·x + b" in svg_texts(replay[1])
+
+
+def test_replay_of_a_plus_a_shows_both_contributions():
+    a = Value(3.0, label="a")
+    b = a + a
+    b.label = "b"
+    replay = BackpropReplay(b)
+    step = replay.steps[1]
+    assert step.contributions == ((0, 1.0, False), (0, 1.0, True))  # one per edge, the second a +=
+    assert step.caption.endswith("pushes b.grad into a twice; a.grad += 1.0000 twice")
+    texts = svg_texts(replay[1])
+    assert "grad = 1.0000" in texts and "grad += 1.0000" in texts
+    assert "grad 2.0000" in texts
+
+
+def test_replay_of_a_times_a_splits_the_gradient_between_the_edges():
+    a = Value(3.0, label="a")
+    b = a * a  # db/da = a + a: 3 along each edge
+    b.label = "b"
+    replay = BackpropReplay(b)
+    assert replay.steps[1].contributions == ((0, 3.0, False), (0, 3.0, True))
+    assert replay.steps[1].grads[0] == 6.0
+    texts = svg_texts(replay[1])
+    assert "grad = 3.0000" in texts and "grad += 3.0000" in texts
+    assert "a.grad += 6.0000" not in replay.steps[1].caption
+
+
+def test_replay_of_a_hand_built_node_with_a_repeated_operand_gives_the_total():
+    a = Value(3.0, label="a")
+    out = Value(a.data * a.data, (a, a), "square_by_hand")
+    out.label = "out"
+
+    def _backward():
+        a.grad += 2 * a.data * out.grad
+
+    out._backward = _backward
+    step = BackpropReplay(out).steps[1]  # the two uses cannot be told apart
+    assert step.contributions == ((0, 6.0, False),)
+    assert "(its 2 uses together)" in step.caption or "a twice" in step.caption
+
+
+# ---------------------------------------------------------------------------
+# draw_network: numbers that can be read, thin lines for zeros, room for lines
+# ---------------------------------------------------------------------------
+
+
+def network_geometry(drawing):
+    """Circles {name: (cx, cy, r)} and number boxes {name: (x0, y0, x1, y1)} of a network."""
+    root = ET.fromstring(drawing.pipe(format="svg"))
+    circles, numbers = {}, {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") != "node":
+            continue
+        name = g.find(f"{SVG}title").text
+        ellipse, polygon = g.find(f".//{SVG}ellipse"), g.find(f".//{SVG}polygon")
+        if ellipse is not None:
+            circles[name] = (float(ellipse.get("cx")), float(ellipse.get("cy")), float(ellipse.get("rx")))
+        elif name.startswith("w") and polygon is not None:
+            numbers[name] = box_of(polygon)
+    return circles, numbers
+
+
+def overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def real_mlp(nin, nouts):
+    return pytest.importorskip("tinygrad_ann.nn").MLP(nin, nouts, rng=0)
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+@pytest.mark.parametrize("shape", [(3, [3, 1]), (4, [2]), (2, [4, 4, 1])])
+def test_draw_network_numbers_touch_neither_each_other_nor_a_neuron(shape, rankdir):
+    model = real_mlp(*shape)
+    circles, numbers = network_geometry(draw_network(model, rankdir=rankdir, values=True))
+    assert len(numbers) == sum(len(n.w) for layer in model.layers for n in layer.neurons)
+    boxes = list(numbers.values())
+    for k, a in enumerate(boxes):
+        for b in boxes[k + 1:]:
+            assert not overlap(a, b)
+        for cx, cy, r in circles.values():
+            nearest_x = min(max(cx, a[0]), a[2])
+            nearest_y = min(max(cy, a[1]), a[3])
+            assert (nearest_x - cx) ** 2 + (nearest_y - cy) ** 2 > r ** 2
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_draw_network_number_sits_on_its_own_connection(rankdir):
+    model = real_mlp(3, [3, 1])
+    circles, numbers = network_geometry(draw_network(model, rankdir=rankdir))
+    assert len(numbers) == 12
+    for name, (x0, y0, x1, y1) in numbers.items():
+        k, j, i = map(int, name[1:].split("_"))  # w{layer}_{neuron}_{input}
+        source = circles[f"x{i}" if k == 1 else f"n{k - 1}_{i}"]
+        target = circles[f"n{k}_{j}"]
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        (sx, sy, _), (tx, ty, _) = source, target
+        # distance of the box's centre from the line through the two neurons' centres
+        distance = abs((tx - sx) * (sy - cy) - (sx - cx) * (ty - sy)) / math.hypot(tx - sx, ty - sy)
+        assert distance < 1.0
+        assert min(sx, tx) < cx < max(sx, tx) or min(sy, ty) < cy < max(sy, ty)
+
+
+def test_draw_network_numbers_are_drawn_over_the_lines_on_white():
+    root = ET.fromstring(draw_network(stub_mlp()).pipe(format="svg"))
+    classes = [g.get("class") for g in root.iter(f"{SVG}g") if g.get("class") in ("node", "edge")]
+    assert classes.index("node") > len(classes) - 1 - classes[::-1].index("edge")  # edges first
+    numbers = [g for g in root.iter(f"{SVG}g")
+               if g.get("class") == "node" and g.find(f"{SVG}title").text.startswith("w")]
+    assert numbers and all(g.find(f".//{SVG}polygon").get("fill") == "white" for g in numbers)
+
+
+def test_draw_network_spreads_a_dense_layer_wider():
+    def gap(model):
+        c, _ = network_geometry(draw_network(model, values=False))
+        return c["n2_1"][0] - c["n1_1"][0]  # hidden 1 to hidden 2, left to right
+
+    assert gap(real_mlp(2, [16, 16, 1])) > 2 * gap(real_mlp(2, [3, 3, 1]))
+
+
+def test_draw_network_all_zero_grads_are_thin_and_said_so():
+    model = real_mlp(2, [3, 1])
+    model.zero_grad()  # before backward(): every grad is 0
+    drawing = draw_network(model, show="grads")
+    edges = [ln for ln in drawing.source.splitlines() if "->" in ln]
+    assert edges and all("penwidth=0.60" in ln for ln in edges)
+    assert any("every w.grad is 0" in t for t in svg_texts(drawing))
+    assert any("every w.grad is 0" in t for t in svg_texts(draw_network(model, show="grads", legend=False)))
+
+
+# ---------------------------------------------------------------------------
+# Text that fits in any font, and lines up
+# ---------------------------------------------------------------------------
+
+
+def test_value_boxes_fit_dejavu_sans():
+    o, v = lecture_neuron()
+    assert_value_box_texts_fit_in_dejavu_sans(
+        draw_dot(o, params=[v["w1"], v["w2"], v["b"]], legend=True, grad_color=True).pipe(format="svg"))
+
+
+def test_replay_boxes_fit_dejavu_sans():
+    o, _ = lecture_neuron()
+    replay = BackpropReplay(o)
+    for i in (0, 1, len(replay) - 1):
+        assert_value_box_texts_fit_in_dejavu_sans(replay.svg(i).encode())
+
+
+def test_captions_and_legends_neither_overlap_nor_leave_the_picture_in_dejavu_sans():
+    o, v = lecture_neuron()
+    for drawing in (draw_dot(o, params=[v["w1"]], legend=True, grad_color=True, title="a neuron"),
+                    BackpropReplay(o)[3], draw_network(stub_mlp(), title="a network")):
+        root = ET.fromstring(drawing.pipe(format="svg"))
+        left, _, width, _ = map(float, root.get("viewBox").split())
+        graph = root.find(f"{SVG}g")
+        shift = float(graph.get("transform").split("translate(")[1].split()[0])
+        lines: dict[float, list[tuple[float, float, str]]] = {}
+        for t in graph.findall(f"{SVG}text"):  # the caption and legend: the graph's own texts
+            x, text = float(t.get("x")), "".join(t.itertext())
+            end = x + dejavu_width(text, float(t.get("font-size")), t.get("font-weight") == "bold")
+            assert shift + end <= left + width, text
+            lines.setdefault(round(float(t.get("y"))), []).append((x, end, text))
+        assert lines
+        for runs in lines.values():  # on one line, each text ends before the next begins
+            runs.sort()
+            for (_, end, text), (start, _, following) in zip(runs, runs[1:]):
+                assert end <= start, f"{text!r} runs into {following!r}"
+
+
+def test_bold_labels_sit_on_the_same_line_as_the_numbers():
+    o, _ = lecture_neuron()
+    replay = BackpropReplay(o)
+    for svg in (draw_dot(o).pipe(format="svg"), replay.svg(1).encode()):
+        for name, group in svg_nodes_from(svg).items():
+            if name.startswith("v") and not name.endswith("op"):
+                ys = {t.get("y") for t in group.iter(f"{SVG}text")}
+                assert len(ys) == 1, name  # label, data and grad (slanted or not) alike
+
+
+def test_legend_swatches_do_not_touch_their_names():
+    o, v = lecture_neuron()
+    svg = draw_dot(o, params=[v["w1"]], legend=True).pipe(format="svg")
+    root = ET.fromstring(svg)
+    graph = root.find(f"{SVG}g")
+    swatch = next(box_of(p) for p in graph.findall(f"{SVG}polygon")
+                  if (p.get("fill") or "").lower() == ROLE_COLORS["parameter"].lower())
+    name = next(t for t in graph.findall(f"{SVG}text") if "".join(t.itertext()) == "parameter")
+    assert float(name.get("x")) - swatch[2] >= 3
+
+
+def test_input_fill_is_unlike_every_grad_shade_and_zero_has_a_key():
+    def rgb(colour):
+        return [int(colour[k:k + 2], 16) for k in (1, 3, 5)]
+
+    for _, shade, _ in viz._GRAD_BANDS:  # the old pale yellow was 19 from the lightest
+        assert math.dist(rgb(ROLE_COLORS["input"]), rgb(shade)) > 40
+    y = Value(1.0) * 2
+    y.backward()
+    texts = svg_texts(draw_dot(y, grad_color=True, legend=True))
+    i = texts.index("|grad| / largest |grad|:")
+    assert "0" in texts[i:]
+
+
+def test_fused_sum_edges_arrive_in_operand_order_in_a_network_graph():
+    nn = pytest.importorskip("tinygrad_ann.nn")
+    model = nn.MLP(2, [2, 1], rng=0)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    root = ET.fromstring(draw_dot(loss, params=model).pipe(format="svg"))
+    labels: dict[str, dict[str, float]] = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == "edge":
+            head = g.find(f"{SVG}title").text.split("->")[1]
+            for t in g.findall(f"{SVG}text"):
+                labels.setdefault(head, {})["".join(t.itertext())] = float(t.get("y"))
+    sums = [names for names in labels.values() if "b" in names]
+    assert len(sums) == 3  # three neurons
+    for names in sums:
+        order = sorted(names, key=names.get)  # top to bottom
+        n = (len(names) - 1) // 2
+        assert order == [f"{c}{k}" for k in range(1, n + 1) for c in "wx"] + ["b"]
+
+
+def test_save_frames_as_svg_ignores_dpi(tmp_path):
+    d, *_ = shared_graph()
+    replay = BackpropReplay(d)
+    paths = replay.save_frames(tmp_path, format="svg", dpi=300)
+    assert svg_size(paths[1].read_text()) == svg_size(replay.svg(1))
+
+
+def test_missing_backend_error_names_every_folder_searched(monkeypatch, tmp_path):
+    venv, scripts = tmp_path / "venv" / "bin", tmp_path / "scripts"
+    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
+    monkeypatch.setattr(viz.sys, "executable", str(venv / "python"))
+    monkeypatch.setattr(viz.sysconfig, "get_path", lambda name: str(scripts))
+    with pytest.raises(DotNotFoundError) as info:
+        find_dot()
+    assert str(venv) in str(info.value) and str(scripts) in str(info.value)
+
+
+def test_a_failed_render_with_cleanup_leaves_no_source_behind(monkeypatch, tmp_path):
+    def fail(*args, **kwargs):
+        raise graphviz.CalledProcessError(1, ["dot"], output=b"", stderr=b"boom")
+
+    monkeypatch.setattr(Drawing, "_run", fail)
+    with pytest.raises(graphviz.CalledProcessError):
+        draw_dot(Value(1.0) * 2).render(outfile=tmp_path / "g.png", cleanup=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_summary_offers_no_part_that_is_itself_too_large():
+    x = Value(1.0)
+    for _ in range(150):
+        x = (x * 2.0).tanh()  # a chain: every part a few steps down is still too large
+    texts = svg_texts(draw_dot(x))
+    assert not any("draw_dot(root._prev" in t for t in texts)
+    assert any("one made from at most 100 values" in t for t in texts)

@@ -103,7 +103,7 @@ def write_pictures(model: "MLP", X: list[list[float]], y: list[int], out: str) -
     save(model, paths[0])
 
     fig = Figure(figsize=(6.4, 4.8))  # no pyplot: works without a display
-    plot_decision_boundary(model, X, y, ax=fig.add_subplot(), resolution=80)
+    plot_decision_boundary(model, X, y, ax=fig.add_subplot())
     fig.savefig(paths[1], dpi=120, bbox_inches="tight")
 
     network = draw_network(model, title="The trained MLP(2, [16, 16, 1])")

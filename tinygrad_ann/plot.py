@@ -87,9 +87,12 @@ _MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 _BOUNDARY_COLOR = "#222222"
 
 #: Grid points per side for decision regions. The model is run once per grid
-#: point: 60 x 60 = 3600 forward passes, a fraction of a second for an
-#: MLP(2, [16, 16, 1]) under no_grad (30-120 microseconds each).
-DEFAULT_RESOLUTION = 60
+#: point: 40 x 40 = 1600 forward passes. An MLP(2, [16, 16, 1]) (micrograd's
+#: demo model) takes 0.07-0.2 ms per forward pass under no_grad (measured on a
+#: quiet and on a busy shared machine), so 0.1-0.35 s for the grid. The regions' edges are
+#: interpolated between grid points (see plot_decision_boundary), so a finer
+#: grid draws the same picture for such models, at resolution^2 the cost.
+DEFAULT_RESOLUTION = 40
 
 
 # ---------------------------------------------------------------------------
@@ -97,13 +100,20 @@ DEFAULT_RESOLUTION = 60
 # ---------------------------------------------------------------------------
 
 
-def _number(fn: str, what: str, v: object) -> float:
-    """`v` (a number or a Value) as a float, or a ValueError naming `fn` and `what`."""
+def _number(fn: str, what: str, v: object, finite: bool = False) -> float:
+    """`v` (a number or a Value) as a float, or a ValueError naming `fn` and `what`.
+
+    With `finite=True`, nan and infinities are a ValueError too.
+    """
     if isinstance(v, Value):
-        return v.data
-    if isinstance(v, Real):
-        return float(v)
-    raise ValueError(f"{fn}: {what} must be a number, got {type(v).__name__}: {v!r}")
+        x = v.data
+    elif isinstance(v, Real):
+        x = float(v)
+    else:
+        raise ValueError(f"{fn}: {what} must be a number, got {type(v).__name__}: {v!r}")
+    if finite and not math.isfinite(x):
+        raise ValueError(f"{fn}: {what} is {x}; it must be a finite number")
+    return x
 
 
 def _label(fn: str, i: int, v: object) -> Label:
@@ -123,7 +133,14 @@ def _label(fn: str, i: int, v: object) -> Label:
 
 
 def _points(fn: str, X: object) -> list[list[float]]:
-    """X as a list of [x1, x2] rows of floats, or a ValueError saying what is wrong."""
+    """X as a list of [x1, x2] rows of finite floats, or a ValueError saying what is wrong.
+
+    Everything is checked before any work, so a bad point fails at once, naming it.
+    """
+    if isinstance(X, (str, bytes)):
+        raise ValueError(
+            f"{fn}: X must be a list of 2-D points [x1, x2], got {type(X).__name__}: {X!r}"
+        )
     try:
         rows = list(X)  # type: ignore[call-overload]
     except TypeError:
@@ -134,17 +151,22 @@ def _points(fn: str, X: object) -> list[list[float]]:
         raise ValueError(f"{fn}: X is empty; it needs at least one 2-D point [x1, x2]")
     points = []
     for i, row in enumerate(rows):
+        if isinstance(row, (str, bytes)):
+            raise ValueError(
+                f"{fn}: X must hold 2-D points [x1, x2], but X[{i}] is a "
+                f"{type(row).__name__}: {row!r}"
+            )
         try:
             r = list(row)
         except TypeError:
             r = None
         if r is None or len(r) != 2:
-            size = "a single number" if r is None else f"{len(r)} numbers"
+            size = "a single number" if r is None else f"{len(r)} number{'s' * (len(r) != 1)}"
             raise ValueError(
                 f"{fn}: X must hold 2-D points [x1, x2] (the plane is drawn in two "
                 f"input features), but X[{i}] is {size}: {row!r}"
             )
-        points.append([_number(fn, f"X[{i}][{j}]", v) for j, v in enumerate(r)])
+        points.append([_number(fn, f"X[{i}][{j}]", v, finite=True) for j, v in enumerate(r)])
     return points
 
 
@@ -333,16 +355,17 @@ def _bounds(
     """(x1_min, x1_max, x2_min, x2_max): the data's box, widened by `padding`."""
     if bounds is not None:
         try:
-            lo1, hi1, lo2, hi2 = (_number(fn, "bounds", b) for b in bounds)
+            lo1, hi1, lo2, hi2 = (_number(fn, "bounds", b, finite=True) for b in bounds)
         except (TypeError, ValueError):
             raise ValueError(
-                f"{fn}: bounds must be (x1_min, x1_max, x2_min, x2_max), got {bounds!r}"
+                f"{fn}: bounds must be four finite numbers (x1_min, x1_max, x2_min, x2_max), "
+                f"got {bounds!r}"
             ) from None
         if not (lo1 < hi1 and lo2 < hi2):
             raise ValueError(f"{fn}: bounds must have min < max on both axes, got {bounds!r}")
         return lo1, hi1, lo2, hi2
-    if not (isinstance(padding, Real) and padding >= 0):
-        raise ValueError(f"{fn}: padding must be a number >= 0, got {padding!r}")
+    if not (isinstance(padding, Real) and math.isfinite(padding) and padding >= 0):
+        raise ValueError(f"{fn}: padding must be a finite number >= 0, got {padding!r}")
     box = []
     for axis in (0, 1):
         lo = min(p[axis] for p in points)
@@ -412,7 +435,7 @@ def _grid(
     n = _resolution(fn, resolution)
     if threshold is None:
         threshold = _default_threshold(model)  # 0.5 for probabilities, else 0.0
-    threshold = _number(fn, "threshold", threshold)
+    threshold = _number(fn, "threshold", threshold, finite=True)
     lo1, hi1, lo2, hi2 = _bounds(fn, points, padding, bounds)
     xs = np.linspace(lo1, hi1, n)
     ys = np.linspace(lo2, hi2, n)
@@ -759,11 +782,35 @@ def _draw_activation(
     for values, label, color, style, width in curves:
         ax.plot(xs, values, linestyle=style, color=color, linewidth=width, label=label)
     ax.set_xlim(lo, hi)
+    limits = _y_limits(ys, ds)
+    if limits is not None:
+        ax.set_ylim(*limits)
     ax.set_xlabel("x", fontsize=11)
     ax.set_title(name, fontsize=13)
     ax.grid(True, alpha=0.3)
     if legend:
         ax.legend(loc="best", framealpha=0.9, fontsize=10)
+
+
+def _y_limits(ys: np.ndarray, ds: np.ndarray) -> tuple[float, float] | None:
+    """The y range for f and f' when f' shoots off, else None (matplotlib's own).
+
+    A derivative that grows without bound (log's 1/x and sqrt's 1/(2 sqrt x)
+    near 0) would squash the function into a flat line. So the range is f's,
+    widened by f's own span above and below (at least 1), and f' is cut off
+    where it leaves that.
+    """
+    f = ys[np.isfinite(ys)]
+    both = np.concatenate([f, ds[np.isfinite(ds)]])
+    if not f.size:
+        return None
+    span = max(float(f.max() - f.min()), 1.0)
+    window = (float(f.min()) - span, float(f.max()) + span)
+    if window[0] <= both.min() and both.max() <= window[1]:
+        return None  # nothing is cut off
+    low, high = max(window[0], float(both.min())), min(window[1], float(both.max()))
+    margin = 0.05 * (high - low)
+    return low - margin, high + margin
 
 
 def _x_range(fn: str, x_range: object) -> tuple[float, float]:
@@ -798,7 +845,9 @@ def plot_activation(
     'step', 'linear', 'exp', 'sin', ...) or a function Value -> Value, e.g.
     `lambda v: v.leaky_relu(0.2)`. Where a curve jumps (step at 0, relu' at 0)
     it has a gap, and a dot shows the engine's value at the jump. Points outside
-    the function's domain (log of a negative number) are left blank.
+    the function's domain (log of a negative number) are left blank. Where the
+    derivative shoots off (log and sqrt near 0) it is cut off at the top or
+    bottom, so that the function keeps its shape.
 
     Returns the Axes drawn on (a new figure's when `ax` is None; the figure is
     `ax.figure`). The two curves are `ax.lines[-2]` (f) and `ax.lines[-1]` (f').

@@ -1,5 +1,7 @@
-"""The README's Python examples run as they are written."""
+"""The README's Python examples run as they are written, and print what they say they print."""
 
+import contextlib
+import io
 import re
 import textwrap
 from pathlib import Path
@@ -14,11 +16,34 @@ BLOCKS = [
 ]
 
 
-def test_readme_has_python_examples():
+def expected_output(block):
+    """The lines a block says it prints: `print(...)  # ... → text`, or a `# → text`
+    comment on the line after a print."""
+    lines = block.splitlines()
+    expected = []
+    for i, line in enumerate(lines):
+        if not line.lstrip().startswith("print("):
+            continue
+        code, _, comment = line.partition("#")
+        following = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if "→" in comment:
+            expected.append(comment.rpartition("→")[2].strip())
+        elif following.startswith("# →"):
+            expected.append(following[len("# →"):].strip())
+    return expected
+
+
+def test_readme_has_python_examples_that_show_their_output():
     assert len(BLOCKS) >= 2
+    assert sum(bool(expected_output(b)) for b in BLOCKS) >= 3
 
 
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
-def test_readme_example_runs(index, tmp_path, monkeypatch):
+def test_readme_example_runs_and_prints_what_it_says(index, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    exec(compile(BLOCKS[index], f"README.md example {index + 1}", "exec"), {})
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(BLOCKS[index], f"README.md example {index + 1}", "exec"), {})
+    expected = expected_output(BLOCKS[index])
+    if expected:
+        assert [line.strip() for line in printed.getvalue().splitlines()] == expected

@@ -1062,3 +1062,48 @@ def test_sin_and_cos_of_infinity_name_the_op(op, x):
 def test_an_int_past_the_float_range_is_an_overflow_error_naming_where(make, message):
     with pytest.raises(OverflowError, match=message):
         make()
+
+
+def test_a_hand_set_backward_is_used_even_for_an_op_defined_later_under_its_name():
+    x = Value(2.0)
+    out = Value(8.0, (x,), "t_cube_later")
+
+    def _backward():
+        x.grad += 12.0 * out.grad
+
+    out._backward = _backward
+    custom_op("t_cube_later", lambda v: v**3, lambda v, y: 0.0)  # another derivative, ignored here
+    out.backward()
+    assert x.grad == 12.0
+
+
+def test_hand_set_nodes_keep_their_ops_name_as_a_plain_string():
+    x = Value(0.5)
+    out = Value(math.exp(0.5), (x,), "exp")
+    out._backward = lambda: None
+    assert out._op.__class__ is str and out._op in OPS  # drawings still know it as exp
+
+
+def test_a_custom_ops_error_with_fields_of_its_own_is_raised_unchanged():
+    class CodeError(Exception):
+        def __init__(self, code):
+            super().__init__(code)
+            self.code = code
+
+    def forward(x):
+        raise CodeError(42)
+
+    op = custom_op("t_code_error", forward, lambda x, y: 1.0)
+    with pytest.raises(CodeError) as caught:
+        op(Value(1.0))
+    assert caught.value.code == 42
+
+
+def test_a_custom_ops_os_error_keeps_its_errno():
+    def forward(x):
+        raise FileNotFoundError(2, "No such file", "weights.txt")
+
+    op = custom_op("t_os_error", forward, lambda x, y: 1.0)
+    with pytest.raises(FileNotFoundError) as caught:
+        op(Value(1.0))
+    assert (caught.value.errno, caught.value.filename) == (2, "weights.txt")

@@ -30,7 +30,10 @@ from typing import Any, Callable, Iterable, NamedTuple, Sequence, TypeVar, Union
 
 from ._checks import describe_number
 
-__all__ = ["Value", "no_grad", "enable_grad", "is_grad_enabled", "Op", "OPS", "custom_op", "dot", "sum_values"]
+__all__ = [
+    "Value", "no_grad", "enable_grad", "is_grad_enabled", "Op", "OPS",
+    "custom_op", "is_custom_op", "dot", "sum_values",
+]
 
 Number = Union[int, float]
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -394,7 +397,10 @@ class Value:
         if other.__class__ in (int, float) or isinstance(other, Real):
             # A number exponent is the op's constant, not an operand: like
             # micrograd, x ** 2 has one operand, x.
-            exponent = _to_float(other, "power: the exponent")
+            try:
+                exponent = float(other)
+            except OverflowError:  # an int past the float range: say so
+                exponent = _to_float(other, "power: the exponent")
             return _result(_power(self, exponent), "**", self, exponent)
         return NotImplemented
 
@@ -685,9 +691,8 @@ class Value:
         # A property, not a method, so that the lecture's `out._backward = f`
         # works; nodes made by the ops never have it set, and backward() reads
         # their rule directly.
-        own = self._b
-        if own is not None and self._a.__class__ is tuple:  # set by hand (see the setter)
-            return own  # type: ignore[return-value]
+        if _has_own_backward(self):
+            return self._b  # type: ignore[return-value]
         return self._backward_by_rule
 
     @_backward.setter
@@ -707,8 +712,6 @@ class Value:
         # `_prev` and backward() read) and the function into `_b`: no slot is
         # added, so every other node stays as small as it was.
         self._a, self._b = operands, step
-        if self._op in _RULES:  # e.g. the lecture's own Value(..., (self,), 'exp')
-            self._op = _OwnRule(self._op)
 
     def _backward_by_rule(self) -> None:
         """`_backward()` of a node made by an op: the rule registered for its `_op`."""
@@ -744,7 +747,7 @@ class Value:
         if self._a is None:  # a leaf on its own: d(self)/d(self) = 1 accumulates
             self.grad += 1.0
             return
-        order, holding = _inner_nodes_in_order(self)
+        order, holding, hand_set = _inner_nodes_in_order(self)
         for node in order:  # inner nodes start this pass from 0
             node.grad = 0.0
         # Leaves gather this pass's gradient from 0 too, then add back what they
@@ -752,17 +755,27 @@ class Value:
         # straight onto the old grad would round differently, and a second
         # call would not give exactly twice the first.
         held = {leaf: leaf.grad for leaf in holding}
-        for leaf in held:
-            leaf.grad = 0.0
-        self.grad = 1.0
         rules = _RULES
         try:
-            for node in reversed(order):  # the root first, leaves never (no operands)
-                rule = rules.get(node._op)
-                if rule is not None:
-                    rule(node)
-                else:  # an op with no rule: a node built by hand, with its own _backward
-                    node._backward()  # (or the "no backward rule" error)
+            for leaf in held:
+                leaf.grad = 0.0
+            self.grad = 1.0
+            if hand_set:
+                # Some node had its `_backward` set by hand, the lecture's way,
+                # perhaps under a known op's name ('+', 'exp'): then every node
+                # goes through `node._backward()`, which runs such a node's own
+                # function and any other node's rule.
+                for node in reversed(order):
+                    node._backward()
+            else:
+                # Fast path: the rule looked up by the op's name, without the
+                # `_backward` property in between.
+                for node in reversed(order):  # the root first, leaves never (no operands)
+                    rule = rules.get(node._op)
+                    if rule is not None:
+                        rule(node)
+                    else:  # an op with no rule: the "no backward rule" error
+                        node._backward()
         except BaseException:
             # A rule failed part way (e.g. a custom op's derivative raised): give
             # every leaf back the grad it had, rather than part of this pass.
@@ -815,31 +828,6 @@ class Value:
             (6.0, ())
         """
         return Value(self.data, label=self.label)
-
-
-class _OwnRule(str):
-    """The `_op` of a node of a known op ('exp', '+') whose `_backward` was set by hand.
-
-    It is the op's name: it prints and compares as 'exp'. But its hash is not the
-    name's, so backward() does not find the library's rule for it in `_RULES` and
-    calls the node's own `_backward` instead, as for an op of a new name. (The
-    plain way, a test for a hand-set function at every node, would slow down
-    backward() for every graph; this costs nothing where it is not used.)
-
-    Example:
-        >>> x = Value(0.0)
-        >>> out = Value(1.0, (x,), 'exp')          # the lecture's exp, written by hand
-        >>> def _backward():
-        ...     x.grad += out.data * out.grad      # d(e^x)/dx = e^x
-        >>> out._backward = _backward
-        >>> out._op == 'exp', out._op in OPS
-        (True, False)
-    """
-
-    __slots__ = ()
-
-    def __hash__(self) -> int:
-        return object.__hash__(self)
 
 
 # ---------------------------------------------------------------------------
@@ -962,9 +950,10 @@ def _result(
     return out
 
 
-def _inner_nodes_in_order(root: Value) -> tuple[list[Value], list[Value]]:
-    """The nodes under `root` that have operands, each after its operands; and
-    the leaves under it whose grad is not 0 (a leaf may be listed more than once).
+def _inner_nodes_in_order(root: Value) -> tuple[list[Value], list[Value], bool]:
+    """The nodes under `root` that have operands, each after its operands; the
+    leaves under it whose grad is not 0 (a leaf may be listed more than once);
+    and whether any node's `_backward` was set by hand.
 
     Fast path (speed) for backward(): the same depth-first walk as
     `Value.topological_order`, but it skips leaves (they have no `_backward`
@@ -973,6 +962,7 @@ def _inner_nodes_in_order(root: Value) -> tuple[list[Value], list[Value]]:
     """
     order = []
     holding = []
+    hand_set = False
     seen = set()
     stack: list[Value | None] = [root]
     push, pop = stack.append, stack.pop
@@ -990,7 +980,9 @@ def _inner_nodes_in_order(root: Value) -> tuple[list[Value], list[Value]]:
         # as in topological_order(): backward() then adds gradients up in the
         # same order as a replay of it does, to the last bit.
         a, b = node._a, node._b
-        if a.__class__ is tuple:
+        if a.__class__ is tuple:  # many operands (sum, dot), or a _backward set by hand
+            if b is not None:  # (see _has_own_backward)
+                hand_set = True
             for child in reversed(a):
                 if child._a is not None:
                     if child not in seen:
@@ -1011,7 +1003,27 @@ def _inner_nodes_in_order(root: Value) -> tuple[list[Value], list[Value]]:
                 push(a)
         elif a.grad:
             holding.append(a)
-    return order, holding
+    return order, holding, hand_set
+
+
+def _has_own_backward(node: Value) -> bool:
+    """Whether `node._backward` was set by hand (the lecture's way to add an op).
+
+    The setter keeps the operands as a tuple in `_a` and the function in `_b`;
+    an op's own many-operand nodes (sum, dot) have a tuple in `_a` but nothing
+    in `_b`. Such a node's function is used, never its op's rule, whatever its
+    `_op` says.
+
+    Example:
+        >>> x = Value(2.0)
+        >>> out = Value(x.data ** 3, (x,), 'cube')
+        >>> _has_own_backward(out)
+        False
+        >>> out._backward = lambda: None
+        >>> _has_own_backward(out)
+        True
+    """
+    return node._b is not None and node._a.__class__ is tuple
 
 
 def _operand(x: object) -> Value:
@@ -1114,7 +1126,7 @@ def custom_op(
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"custom_op: name must be a non-empty string, got {name!r}")
-    if name in OPS and OPS[name].backward.__name__ != "_custom_backward":
+    if name in OPS and not is_custom_op(name):
         raise ValueError(f"custom_op: {name!r} is a built-in op; choose another name")
 
     def _custom_backward(out: Value) -> None:
@@ -1143,6 +1155,18 @@ def custom_op(
     return op
 
 
+def is_custom_op(name: str) -> bool:
+    """Whether `name` is an op made by `custom_op` (and not one of the library's own).
+
+    Example:
+        >>> _ = custom_op('t_double', lambda x: 2 * x, lambda x, y: 2.0)
+        >>> is_custom_op('t_double'), is_custom_op('tanh'), is_custom_op('no_such_op')
+        (True, False, False)
+    """
+    op = OPS.get(name)
+    return op is not None and hasattr(op.backward, "derivative")
+
+
 def _call_derivative(
     name: str, derivative: Callable[[float, float], float], x: float, y: float
 ) -> float:
@@ -1157,13 +1181,17 @@ def _custom_call(name: str, role: str, fn: Callable[..., Any], *args: float) -> 
     try:
         result = fn(*args)
     except Exception as e:
-        # The same kind of error, its message prefixed with the op and the call,
-        # and its traceback kept (it shows the line of the user's function).
-        try:
-            named = type(e)(f"custom_op {name!r}: {call} raised {type(e).__name__}: {e}")
-        except Exception:  # an error type that needs more than a message: as it is
-            raise e from None
-        raise named.with_traceback(e.__traceback__) from None
+        where = f"custom_op {name!r}: {call} raised {type(e).__name__}"
+        if type(e).__module__ == "builtins" and len(e.args) <= 1:
+            # The same kind of error, its message prefixed with the op and the call,
+            # and its traceback kept (it shows the line of the user's function).
+            named = type(e)(f"{where}: {e}")
+            raise named.with_traceback(e.__traceback__) from None
+        # An error with fields of its own (errno, a code, ...): raised unchanged,
+        # with a note naming the op where Python takes notes (3.11+).
+        if hasattr(e, "add_note"):
+            e.add_note(where)
+        raise
     if result.__class__ is float:
         return result
     if isinstance(result, Real) and not isinstance(result, (Value, bool)):

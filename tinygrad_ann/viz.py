@@ -43,7 +43,7 @@ from typing import Any, Iterable, Iterator, NamedTuple, Sequence, Union, overloa
 
 import graphviz
 
-from .engine import OPS, Value
+from .engine import OPS, Value, _has_own_backward
 
 __all__ = [
     "draw_dot",
@@ -334,14 +334,14 @@ class Drawing(graphviz.Digraph):
         fmt = format or self.format
         source_path = self.save(filename, directory=directory)
         target = outfile if outfile is not None else Path(f"{source_path}.{fmt}")
-        if raise_if_result_exists and target.exists():
-            raise graphviz.FileExistsError(f"output file exists: {os.fspath(target)!r}")
-        if not overwrite_source and Path(source_path).resolve() == target.resolve():
-            raise ValueError(
-                f"render: outfile {os.fspath(target)!r} is the DOT source file; "
-                f"choose another name (or overwrite_source=True)"
-            )
         try:
+            if raise_if_result_exists and target.exists():
+                raise graphviz.FileExistsError(f"output file exists: {os.fspath(target)!r}")
+            if not overwrite_source and Path(source_path).resolve() == target.resolve():
+                raise ValueError(
+                    f"render: outfile {os.fspath(target)!r} is the DOT source file; "
+                    f"choose another name (or overwrite_source=True)"
+                )
             self._run(
                 fmt, renderer, formatter, neato_no_op, quiet, engine,
                 ("-o", os.fspath(target), os.fspath(source_path)), None,
@@ -550,8 +550,9 @@ def op_label(node: Value) -> str:
 
 
 def _rule(node: Value) -> str:
-    """The first line of the docstring of `node`'s backward rule: its local derivative."""
-    op = OPS.get(node._op)
+    """The first line of the docstring of `node`'s backward rule: its local derivative
+    ('' for a node whose `_backward` was set by hand: its op's rule does not run)."""
+    op = None if _has_own_backward(node) else OPS.get(node._op)
     doc = (op.backward.__doc__ or "").strip() if op else ""
     return doc.splitlines()[0].strip() if doc else ""
 
@@ -1139,7 +1140,7 @@ def _edge_amounts(v: Value) -> list[float] | None:
     operands are fresh Values, one per edge, and their grads are read. None for
     a node whose `_backward` was set by hand (it adds to the real operands only).
     """
-    op = OPS.get(v._op)
+    op = None if _has_own_backward(v) else OPS.get(v._op)
     if op is None:
         return None
     stand_ins = [Value(c.data) for c in v._prev]
@@ -1274,7 +1275,7 @@ class BackpropReplay(Sequence[Drawing]):
         rule = _rule(v)
         if rule:
             return f"rule: {rule}"
-        if v._op in OPS:
+        if v._op in OPS and not _has_own_backward(v):
             return f"rule: the backward rule of {v._op} (it has no formula in its docstring)"
         return "rule: this node's own _backward(), set by hand"
 

@@ -351,11 +351,19 @@ def test_gradcheck_says_when_the_point_is_next_to_a_kink_inside_the_graph():
         gradcheck(lambda x: (x * 1000).relu(), [1e-8])
 
 
-def test_gradcheck_does_not_blame_smoothness_for_a_wrong_derivative():
-    wrong = custom_op("t_wrong_square", lambda x: x * x, lambda x, y: 3 * x)
+@pytest.mark.parametrize("x, eps", [(1.5, 1e-6), (0.0, 1e-3)])
+def test_gradcheck_does_not_blame_smoothness_for_a_wrong_derivative(x, eps):
+    # 50 x^2 curves steeply: its one-sided slopes differ by 100 eps, never by the error
+    wrong = custom_op("t_wrong_halfsq", lambda x: 50 * x * x, lambda x, y: 1.0)
     with pytest.raises(GradcheckError) as caught:
-        gradcheck(wrong, [1.5])
+        gradcheck(wrong, [x], eps=eps)
     assert "not smooth" not in str(caught.value)
+
+
+def test_gradcheck_refuses_an_eps_that_does_not_move_the_input_on_one_side():
+    # 1.0 + 1.1e-16 rounds to 1.0, though 1.0 - 1.1e-16 does not
+    with pytest.raises(ValueError, match=r"eps=1.1e-16 is too small to move input 0 = 1.0"):
+        gradcheck(lambda x: x * x, [1.0], eps=1.1e-16)
 
 
 def test_gradcheck_and_grad_take_numpy_scalars():

@@ -315,6 +315,17 @@ def test_a_module_defining_only_parameters_names_them_by_position():
         line.load_state_dict({"0": 1.0})
 
 
+def test_a_module_whose_parameters_extend_supers_does_not_recurse():
+    class Scaled(Module):
+        def __init__(self):
+            self.s = Value(2.0)
+
+        def parameters(self):
+            return super().parameters() + [self.s]
+
+    assert Scaled().state_dict() == {"0": 2.0}
+
+
 def test_neuron_and_layer_reprs_show_the_architecture_and_parameter_count():
     assert repr(Neuron(3, activation="tanh", rng=0)) == "Neuron(nin=3, activation='tanh'; 4 parameters)"
     assert repr(Layer(3, 2, rng=0)) == "Layer(nin=3, nout=2, activation='relu'; 8 parameters)"

@@ -97,6 +97,8 @@ class Module:
             >>> len(MLP(2, [16, 16, 1], rng=random.Random(0)).parameters())
             337
         """
+        if type(self).named_parameters is Module.named_parameters:  # neither is defined
+            return []
         return [p for _, p in self.named_parameters()]
 
     def zero_grad(self) -> None:

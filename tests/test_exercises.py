@@ -3,6 +3,7 @@
 import json
 import math
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -473,6 +474,48 @@ def test_the_timer_is_put_back_as_it_was():
 
 
 @needs_timer
+def test_a_timer_of_the_callers_is_left_running():
+    fired = []
+    before = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30.0)
+        assert check("mse", mse).passed
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 0.0 < remaining <= 30.0 and fired == []
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+
+
+def test_a_hidden_method_is_back_after_the_check_even_if_the_answer_is_stopped():
+    from tinygrad_ann import Value
+
+    original = Value.__dict__["topological_order"]
+
+    def interrupted(root):
+        raise KeyboardInterrupt
+
+    check("topological_sort", interrupted)
+    assert Value.__dict__["topological_order"] is original
+    assert not exercises._patches
+
+
+def test_grading_reads_checker_lines_that_were_printed(tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "from tinygrad_ann.exercises import check\n"
+        "print(check('mse', lambda p, t: None))\n"
+        "check('chain_rule', {})"
+    )]
+    path = tmp_path / "printed.ipynb"
+    nbformat.write(nb, path)
+    results = exercises.grade_notebook(path)
+    assert [r.exercise for r in results] == ["mse", "chain_rule"]
+    assert not any(r.passed for r in results)
+
+
+@needs_timer
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the memory in use from /proc")
 def test_a_loop_that_eats_memory_is_stopped(monkeypatch):
     monkeypatch.setattr(exercises, "_MEMORY_LIMIT", 100 * 1024**2)
@@ -881,3 +924,29 @@ def test_an_error_in_the_students_forward_is_reported_once_with_the_call(restore
     msg = check("custom_op", custom_op("t_none_forward", lambda x: None, lambda x, y: 1.0)).message
     assert "raised TypeError: forward(-1.7) returned None; it must return a number" in msg
     assert msg.count("raised") == 1 and "custom_op 't_none_forward'" not in msg
+
+
+def test_a_custom_op_defined_before_the_exercises_are_imported_counts_as_the_students():
+    code = (
+        "from tinygrad_ann import custom_op\n"
+        "cube = custom_op('cube', lambda x: x ** 3, lambda x, y: 3 * x ** 2)\n"
+        "from tinygrad_ann.exercises import check\n"
+        "print(check('custom_op', cube))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.startswith("✅ custom_op"), out.stdout + out.stderr
+
+
+def test_an_op_of_the_lecture_kind_with_its_own_backward_counts_as_the_students():
+    from tinygrad_ann import Value
+
+    def cube(x):
+        out = Value(x.data ** 3, (x,), "t_lecture_cube")
+
+        def _backward():
+            x.grad += 3 * x.data ** 2 * out.grad
+
+        out._backward = _backward
+        return out
+
+    assert check("custom_op", cube).passed

@@ -48,7 +48,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
-from .engine import OPS, Value, custom_op, no_grad
+from .engine import Value, _has_own_backward, custom_op, is_custom_op, no_grad
 from .functional import GradcheckError, gradcheck
 
 __all__ = [
@@ -432,8 +432,9 @@ def _time_limit(seconds: float) -> Iterator[None]:
     """Stop the code inside after `seconds` (or when it eats memory), where signals allow.
 
     A timer (SIGALRM) looks every 0.2 s; it needs a main thread and
-    `signal.setitimer` (Linux, macOS). Elsewhere, or inside another limit, the
-    code simply runs.
+    `signal.setitimer` (Linux, macOS). Elsewhere, inside another limit, or while
+    a timer of the caller's is running (which it must not cancel), the code
+    simply runs.
     """
     global _limit_active
     usable = (
@@ -441,6 +442,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
         and hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
         and not _limit_active
+        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     )
     if not usable:
         yield
@@ -465,19 +467,17 @@ def _time_limit(seconds: float) -> Iterator[None]:
                 ". Is there a loop that never ends and keeps adding to a list?",
             )
 
-    previous = signal.signal(signal.SIGALRM, tick)
-    signal.setitimer(signal.ITIMER_REAL, _TICK, _TICK)
-    _limit_active = True
+    previous = signal.getsignal(signal.SIGALRM)
     try:
+        signal.signal(signal.SIGALRM, tick)
+        signal.setitimer(signal.ITIMER_REAL, _TICK, _TICK)
+        _limit_active = True
         yield
     finally:
-        try:
-            armed[0] = False  # from here on a tick does nothing...
-        finally:  # ...so this runs to the end even if a last tick landed just before
-            armed[0] = False
-            _limit_active = False
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+        signal.setitimer(signal.ITIMER_REAL, 0)  # first: no tick can land after this
+        armed[0] = False
+        _limit_active = False
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
 
 
 # Changes to the library a checker makes while the student's code runs (hiding
@@ -501,12 +501,13 @@ def _without(cls: type, attribute: str, message: str) -> Iterator[None]:
     def undo() -> None:
         setattr(cls, attribute, original)
 
-    setattr(cls, attribute, unavailable)
-    _patches.append(undo)
+    _patches.append(undo)  # first: were we stopped inside setattr, check() still undoes it
     try:
+        setattr(cls, attribute, unavailable)
         yield
     finally:
         undo()
+        _patches.remove(undo)
 
 
 def _is_number(x: Any) -> bool:
@@ -804,8 +805,8 @@ def _recursion_limit_at_most(limit: int) -> Iterator[None]:
     depth, frame = 0, inspect.currentframe()
     while frame is not None:
         depth, frame = depth + 1, frame.f_back
-    sys.setrecursionlimit(max(depth + 200, min(before, limit)))
     try:
+        sys.setrecursionlimit(max(depth + 200, min(before, limit)))
         yield
     finally:
         sys.setrecursionlimit(before)
@@ -1058,7 +1059,6 @@ def _check_train_moons(model: Any) -> str:
     return f"{acc:.0%} of 200 unseen points classified correctly."
 
 
-_BUILT_IN_OPS = frozenset(OPS)  # the library's own ops; a custom op's name is not among them
 
 
 def _explain_custom(e: BaseException) -> str | None:
@@ -1103,7 +1103,9 @@ def _check_custom_op(op: Any) -> str:
     if not any(v is x for v in graph):
         raise Wrong("your op's result does not depend on its input (backward() cannot reach x): it must "
                     "be made from x by the op custom_op returns.")
-    own = [v for v in graph if v._op and v._op not in _BUILT_IN_OPS]
+    # A node of the student's own op: made by custom_op, or (the lecture's way) with its
+    # _backward set by hand; decided now, so ops defined before or after import count.
+    own = [v for v in graph if v._op and (is_custom_op(v._op) or _has_own_backward(v))]
     if not own:
         used = sorted({v._op for v in graph if v._op})
         raise Wrong(f"your op is built from the library's own ops ({', '.join(map(repr, used))}), not a new "
@@ -1266,15 +1268,22 @@ def _execute(path: str | os.PathLike[str], timeout: float) -> Any:
 def _results(nb: Any) -> list[CheckResult]:
     """What the checkers in a run notebook said, and the cells that failed outside them."""
     results: list[CheckResult] = []
+
+    def add(text: Any) -> None:
+        text = text if isinstance(text, str) else "".join(text)
+        if text[:1] in _MARKS and ": " in text:
+            name = text[1:].strip().split(":", 1)[0]
+            results.append(CheckResult(name, text.startswith("✅"), text))
+
     for number, cell in enumerate(nb.cells, 1):
         for out in cell.get("outputs", []):
             kind = out.get("output_type")
-            if kind in ("execute_result", "display_data"):
-                text = out.get("data", {}).get("text/plain", "")
-                text = text if isinstance(text, str) else "".join(text)
-                if text[:1] in _MARKS and ": " in text:
-                    name = text[1:].strip().split(":", 1)[0]
-                    results.append(CheckResult(name, text.startswith("✅"), text))
+            if kind in ("execute_result", "display_data"):  # `check(...)` as a cell's last line
+                add(out.get("data", {}).get("text/plain", ""))
+            elif kind == "stream" and out.get("name") == "stdout":  # print(check(...))
+                text = out.get("text", "")
+                for line in (text if isinstance(text, str) else "".join(text)).splitlines():
+                    add(line)
             elif kind == "error":
                 results.append(CheckResult(
                     f"cell {number}", False,

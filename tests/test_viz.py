@@ -1387,3 +1387,15 @@ def test_summary_offers_no_part_that_is_itself_too_large():
     texts = svg_texts(draw_dot(x))
     assert not any("draw_dot(root._prev" in t for t in texts)
     assert any("one made from at most 100 values" in t for t in texts)
+
+
+def test_render_refusing_an_existing_result_leaves_no_source_behind_with_cleanup(tmp_path):
+    import graphviz
+
+    from tinygrad_ann.viz import Drawing
+
+    (tmp_path / "ab.svg").write_text("mine")
+    with pytest.raises(graphviz.FileExistsError):
+        Drawing(body=["a -> b"]).render(outfile=tmp_path / "ab.svg", cleanup=True, raise_if_result_exists=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ab.svg"]
+    assert (tmp_path / "ab.svg").read_text() == "mine"

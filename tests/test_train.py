@@ -405,3 +405,19 @@ def test_accuracy_rejects_labels_a_binary_model_can_never_predict(labels):
 def test_accuracy_rejects_labels_that_are_not_class_indices_of_a_multiclass_model(labels):
     with pytest.raises(ValueError, match=r"accuracy: y\[\d\] is .* class index in 0..2"):
         accuracy(MLP(2, [3, 3], rng=0), X4, labels)
+
+
+def test_fit_and_accuracy_take_numpy_arrays():
+    np = pytest.importorskip("numpy")
+    X, y = np.array(X4), np.array(Y4)
+    model = MLP(2, [4, 1], rng=0)
+    h = fit(model, X, y, epochs=30, progress=False)
+    assert h["accuracy"][-1] == accuracy(model, X4, Y4) == accuracy(model, X, y)
+
+
+@pytest.mark.parametrize("y, message", [(5, "y must be a list of targets, one per sample, got int"),
+                                        ({1: 1}, "y must be a list of targets, one per sample, got dict"),
+                                        ([1, -1], "X has 4 samples but y has 2")])
+def test_fit_names_a_bad_y(y, message):
+    with pytest.raises(ValueError, match=message):
+        fit(MLP(2, [3, 1], rng=0), X4, y, progress=False)

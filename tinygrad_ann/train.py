@@ -49,12 +49,23 @@ LOSSES: dict[str, tuple[str, float]] = {
 }
 
 
+def _indexable(xs: object) -> bool:
+    """A list, a tuple, or anything else with a length and items by index (a numpy array)."""
+    return (hasattr(xs, "__len__") and hasattr(xs, "__getitem__")
+            and not isinstance(xs, (str, bytes, dict)))
+
+
 def _check_data(where: str, X: Sequence[Any], y: Sequence[Any] | None = None) -> None:
-    if not isinstance(X, Sequence) or isinstance(X, (str, bytes)) or len(X) == 0:
+    if not _indexable(X) or len(X) == 0:
         raise ValueError(f"{where}: X must be a non-empty list of samples, got {X!r:.80}")
-    if y is not None and (not isinstance(y, Sequence) or len(y) != len(X)):
-        got = len(y) if isinstance(y, Sequence) else type(y).__name__
-        raise ValueError(f"{where}: X has {len(X)} samples but y has {got}; they must match")
+    if y is None:
+        return
+    if not _indexable(y):
+        raise ValueError(
+            f"{where}: y must be a list of targets, one per sample, got {type(y).__name__}: {y!r:.80}"
+        )
+    if len(y) != len(X):
+        raise ValueError(f"{where}: X has {len(X)} samples but y has {len(y)}; they must match")
 
 
 def _check_samples(where: str, X: Sequence[Any], model: Any) -> None:

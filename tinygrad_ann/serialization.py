@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from typing import Any, Union
 
 from .nn import ACTIVATIONS, MLP, Layer, Module, Neuron
@@ -71,6 +70,8 @@ def save(model: Module, path: PathLike) -> None:
             f"save: parameters {bad[:3]} are not finite numbers (nan or inf); "
             f"the model has diverged, and JSON cannot hold them"
         ) from None
+    import tempfile  # here, not at the top: it costs `import tinygrad_ann` ~10 ms
+
     folder = os.path.dirname(os.path.abspath(os.fspath(path)))
     tmp = None
     try:

@@ -1135,7 +1135,7 @@ def custom_op(
         # keeps the one it was made with in `_b` (a one-input op leaves that slot
         # free), so defining the op again later leaves the nodes already made alone.
         x, made_with = out._a, out._b
-        x.grad += _call_derivative(name, made_with, x.data, out.data) * out.grad  # type: ignore
+        x.grad += _custom_call(name, "derivative", made_with, x.data, out.data) * out.grad  # type: ignore
 
     given = getattr(derivative, "__name__", "<lambda>")
     _custom_backward.__doc__ = (
@@ -1167,13 +1167,6 @@ def is_custom_op(name: str) -> bool:
     return op is not None and hasattr(op.backward, "derivative")
 
 
-def _call_derivative(
-    name: str, derivative: Callable[[float, float], float], x: float, y: float
-) -> float:
-    """derivative(x, y) as a float, or an error that names the custom op `name`."""
-    return _custom_call(name, "derivative", derivative, x, y)
-
-
 def _custom_call(name: str, role: str, fn: Callable[..., Any], *args: float) -> float:
     """fn(*args), a custom op's forward or derivative, as a float; an error in it,
     or a result that is not a number, is reported naming the op and the call."""
@@ -1194,7 +1187,7 @@ def _custom_call(name: str, role: str, fn: Callable[..., Any], *args: float) -> 
         raise
     if result.__class__ is float:
         return result
-    if isinstance(result, Real) and not isinstance(result, (Value, bool)):
+    if isinstance(result, Real) and not isinstance(result, bool):
         return _to_float(result, f"custom_op {name!r}: {call}")
     what = "" if result is None else f" (a {type(result).__name__})"
     raise TypeError(

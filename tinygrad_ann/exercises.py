@@ -48,7 +48,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
-from .engine import Value, _has_own_backward, custom_op, is_custom_op, no_grad
+from .engine import Value, has_own_backward, custom_op, is_custom_op, no_grad
 from .functional import GradcheckError, gradcheck
 
 __all__ = [
@@ -1105,7 +1105,7 @@ def _check_custom_op(op: Any) -> str:
                     "be made from x by the op custom_op returns.")
     # A node of the student's own op: made by custom_op, or (the lecture's way) with its
     # _backward set by hand; decided now, so ops defined before or after import count.
-    own = [v for v in graph if v._op and (is_custom_op(v._op) or _has_own_backward(v))]
+    own = [v for v in graph if v._op and (is_custom_op(v._op) or has_own_backward(v))]
     if not own:
         used = sorted({v._op for v in graph if v._op})
         raise Wrong(f"your op is built from the library's own ops ({', '.join(map(repr, used))}), not a new "

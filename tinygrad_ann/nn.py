@@ -25,9 +25,8 @@ import random
 from numbers import Real
 from typing import Any, Callable, Sequence, Union
 
-from . import engine
 from ._checks import finite_number
-from .engine import Value, _leaf, _operand, _result
+from .engine import Value, as_value, weighted_sum
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS", "INITS"]
 
@@ -260,12 +259,15 @@ def _as_inputs(x: object, nin: int, where: str) -> list[Value]:
         raise ValueError(f"{where} expects {nin} inputs, got {len(x)}: {x!r}")
     xs = []
     for i, xi in enumerate(x):
-        v = xi if xi.__class__ is Value else _operand(xi)
-        if v is NotImplemented:
+        if xi.__class__ is Value:
+            xs.append(xi)
+            continue
+        try:
+            xs.append(as_value(xi))
+        except TypeError:
             raise TypeError(
                 f"{where}: input {i} must be a number or a Value, got {type(xi).__name__}: {xi!r}"
-            )
-        xs.append(v)
+            ) from None
     return xs
 
 
@@ -324,22 +326,10 @@ class Neuron(Module):
     def _forward(self, xs: list[Value]) -> Value:
         """φ(w·x + b) for inputs already checked and turned into Values.
 
-        Fast path: the weighted sum w1·x1 + ... + wn·xn + b is one fused 'dot'
-        node (drawn as Σ w·x + b) instead of n products and n sums: 2n - 1 fewer
-        nodes to create, walk and free, and one loop in backward. The operands
-        are kept in reading order w1, x1, ..., wn, xn, b; the result is exactly
-        the engine's `dot(self.w, xs, self.b)`.
+        The weighted sum w1·x1 + ... + wn·xn + b is one fused 'dot' node (drawn
+        as Σ w·x + b): see `tinygrad_ann.engine.dot`.
         """
-        ws = self.w
-        total = sum([w.data * x.data for w, x in zip(ws, xs)], self.b.data)
-        if not engine._grad_enabled:  # under no_grad() nothing is recorded: skip the operands
-            return self._phi(_leaf(total))
-        n = len(ws)
-        operands: list[Value] = [None] * (2 * n + 1)  # type: ignore[list-item]
-        operands[0 : 2 * n : 2] = ws
-        operands[1 : 2 * n : 2] = xs
-        operands[2 * n] = self.b
-        return self._phi(_result(total, "dot", tuple(operands)))
+        return self._phi(weighted_sum(self.w, xs, self.b))
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [(f"w.{i}", w) for i, w in enumerate(self.w)] + [("b", self.b)]

@@ -43,7 +43,7 @@ from typing import Any, Iterable, Iterator, NamedTuple, Sequence, Union, overloa
 
 import graphviz
 
-from .engine import OPS, Value, _has_own_backward
+from .engine import OPS, Value, has_own_backward, local_gradients, op_constant
 
 __all__ = [
     "draw_dot",
@@ -537,9 +537,7 @@ def op_label(node: Value) -> str:
     op = node._op
     if not op:
         return ""
-    # For `x ** 2.0` and `leaky_relu` the engine keeps the op's constant (a
-    # float, not an operand) in the `_b` slot.
-    constant = node._b
+    constant = op_constant(node)  # the 2 of x ** 2, the slope of leaky_relu
     if op == "**" and isinstance(constant, float):
         return f"** {_number(constant)}"
     if op == "leaky_relu" and isinstance(constant, float):
@@ -552,7 +550,7 @@ def op_label(node: Value) -> str:
 def _rule(node: Value) -> str:
     """The first line of the docstring of `node`'s backward rule: its local derivative
     ('' for a node whose `_backward` was set by hand: its op's rule does not run)."""
-    op = None if _has_own_backward(node) else OPS.get(node._op)
+    op = None if has_own_backward(node) else OPS.get(node._op)
     doc = (op.backward.__doc__ or "").strip() if op else ""
     return doc.splitlines()[0].strip() if doc else ""
 
@@ -1133,31 +1131,12 @@ class ReplayStep(NamedTuple):
 
 
 def _edge_amounts(v: Value) -> list[float] | None:
-    """What `v._backward()` adds along each of its operand edges, in order.
-
-    For `a + a` the rule adds twice to the same grad, and the two amounts cannot
-    be told apart afterwards. So the op's rule is run on a stand-in node whose
-    operands are fresh Values, one per edge, and their grads are read. None for
-    a node whose `_backward` was set by hand (it adds to the real operands only).
-    """
-    op = None if _has_own_backward(v) else OPS.get(v._op)
-    if op is None:
-        return None
-    stand_ins = [Value(c.data) for c in v._prev]
-    node = Value(v.data)
-    node.grad, node._op = v.grad, v._op
-    # The operands in the slots the rule reads them from, as the engine keeps
-    # them (see Value.__slots__): all in `_a` as a tuple, or in `_a` and `_b`.
-    if isinstance(v._a, tuple):
-        node._a, node._b = tuple(stand_ins), v._b
-    else:
-        node._a = stand_ins[0]
-        node._b = stand_ins[1] if len(stand_ins) > 1 else v._b
+    """What `v._backward()` adds along each of its operand edges, in order (None
+    for a node whose `_backward` was set by hand: see `local_gradients`)."""
     try:
-        op.backward(node)
+        return local_gradients(v)
     except Exception:  # pragma: no cover - the real rule ran on the same numbers
         return None
-    return [s.grad for s in stand_ins]
 
 
 _RASTER_FORMATS = {"png", "gif", "jpg", "jpeg", "bmp", "tif", "tiff", "webp"}
@@ -1275,7 +1254,7 @@ class BackpropReplay(Sequence[Drawing]):
         rule = _rule(v)
         if rule:
             return f"rule: {rule}"
-        if v._op in OPS and not _has_own_backward(v):
+        if v._op in OPS and not has_own_backward(v):
             return f"rule: the backward rule of {v._op} (it has no formula in its docstring)"
         return "rule: this node's own _backward(), set by hand"
 

@@ -12,6 +12,7 @@ import pytest
 
 import tinygrad_ann
 from tinygrad_ann import OPS, GradcheckError, Value, custom_op, dot, enable_grad, no_grad, sum_values
+from helpers import lecture_cube
 
 # -- the public names -------------------------------------------------------------
 
@@ -327,17 +328,6 @@ def test_backward_of_an_op_without_a_rule_names_the_op():
     c = Value(4.0, (a,), "no_such_op")
     with pytest.raises(NotImplementedError, match="no_such_op"):
         c.backward()
-
-
-def lecture_cube(x):
-    """The lecture's way to add an op: build the node, then set its _backward."""
-    out = Value(x.data**3, (x,), "cube")
-
-    def _backward():
-        x.grad += 3 * x.data**2 * out.grad
-
-    out._backward = _backward
-    return out
 
 
 def test_hand_built_op_with_its_own_backward_backpropagates():
@@ -822,23 +812,11 @@ def test_no_grad_does_not_swallow_exceptions():
             Value(1.0) / 0
 
 
-def test_no_grad_as_a_decorator_without_parentheses():
+@pytest.mark.parametrize("decorate", [no_grad, no_grad()], ids=["@no_grad", "@no_grad()"])
+def test_no_grad_as_a_decorator(decorate):
     w = Value(3.0)
 
-    @no_grad
-    def predict(x):
-        assert not tinygrad_ann.is_grad_enabled()
-        return w * x
-
-    y = predict(2.0)
-    assert y.data == 6.0 and y._prev == ()
-    assert tinygrad_ann.is_grad_enabled()
-
-
-def test_no_grad_as_a_decorator_with_parentheses():
-    w = Value(3.0)
-
-    @no_grad()
+    @decorate
     def predict(x):
         assert not tinygrad_ann.is_grad_enabled()
         return w * x

@@ -18,29 +18,14 @@ from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 import tinygrad_ann.engine as engine
-from tinygrad_ann import OPS, Value, dot, grad, gradcheck, no_grad, sum_values
+from helpers import BUILT_IN_OPS, dot_of, is_built_in
+
+from tinygrad_ann import OPS, Value, grad, gradcheck, no_grad, sum_values
 
 # custom_op registers globally: each test forgets the ops it made
 pytestmark = pytest.mark.usefixtures("restore_op_catalogue")
 
 # -- the catalogue and how to call each op ---------------------------------------
-
-
-def _is_built_in(op):
-    # The library's own ops, not those made by custom_op (which keep their derivative).
-    return op.derivative is None
-
-
-BUILT_IN_OPS = sorted(name for name, op in OPS.items() if _is_built_in(op))
-
-
-def _dot_of(*operands):
-    """dot(...) of operands listed as dot keeps them: w1, x1, ..., wn, xn (, b)."""
-    if len(operands) % 2:
-        *pairs, bias = operands
-    else:
-        pairs, bias = operands, None
-    return dot(pairs[0::2], pairs[1::2], bias)
 
 
 # The ops that are not simply a Value method of the same name.
@@ -53,7 +38,7 @@ HOW_TO_APPLY = {
     "neg": operator.neg,
     "abs": operator.abs,
     "sum": lambda *vs: sum_values(vs),
-    "dot": _dot_of,
+    "dot": dot_of,
 }
 
 
@@ -80,7 +65,7 @@ def test_every_op_in_how_to_apply_is_in_the_catalogue():
 
 def test_built_in_ops_are_told_apart_from_custom_ops():
     engine.custom_op("p_custom", math.sin, lambda x, y: math.cos(x))
-    assert not _is_built_in(OPS["p_custom"])
+    assert not is_built_in(OPS["p_custom"])
     assert {"+", "tanh", "dot", "sum"} <= set(BUILT_IN_OPS)
 
 

@@ -16,31 +16,15 @@ torch = pytest.importorskip("torch")
 from hypothesis import assume, given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-import tinygrad_ann.engine as engine  # noqa: E402
+from helpers import BUILT_IN_OPS, split_dot  # noqa: E402
+
 from tinygrad_ann import OPS, Value, dot, sum_values  # noqa: E402
 
 F = torch.nn.functional
 
 
-def _is_built_in(op):
-    # The library's own ops, not those made by custom_op (which keep their derivative).
-    return op.derivative is None
-
-
-BUILT_IN_OPS = sorted(name for name, op in OPS.items() if _is_built_in(op))
-
-
-def _split_dot(operands):
-    """(weights, inputs, bias) from operands listed as dot keeps them: w1, x1, ..., (b)."""
-    if len(operands) % 2:
-        *pairs, bias = operands
-    else:
-        pairs, bias = list(operands), None
-    return pairs[0::2], pairs[1::2], bias
-
-
 def _torch_dot(*operands):
-    ws, xs, b = _split_dot(operands)
+    ws, xs, b = split_dot(operands)
     if not ws:  # dot([], [], b) is b
         return b + 0
     out = torch.dot(torch.stack(ws), torch.stack(xs))
@@ -56,7 +40,7 @@ OURS = {
     "neg": operator.neg,
     "abs": operator.abs,
     "sum": lambda *vs: sum_values(vs),
-    "dot": lambda *vs: dot(*_split_dot(vs)),
+    "dot": lambda *vs: dot(*split_dot(vs)),
 }
 
 TORCH_OPS = {

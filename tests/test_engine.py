@@ -1085,3 +1085,144 @@ def test_a_custom_ops_os_error_keeps_its_errno():
     with pytest.raises(FileNotFoundError) as caught:
         op(Value(1.0))
     assert (caught.value.errno, caught.value.filename) == (2, "weights.txt")
+
+
+# -- grad mode is per thread ---------------------------------------------------------
+
+
+def test_no_grad_in_one_thread_leaves_another_thread_recording():
+    import threading
+
+    inside, done = threading.Event(), threading.Event()
+    seen = {}
+
+    def evaluate():
+        with no_grad():
+            inside.set()
+            done.wait(5)
+            seen["other"] = (Value(2.0) * 3)._op
+
+    t = threading.Thread(target=evaluate)
+    t.start()
+    inside.wait(5)
+    seen["main"] = (Value(2.0) * 3)._op  # while the other thread is inside no_grad()
+    assert tinygrad_ann.is_grad_enabled()
+    done.set()
+    t.join(5)
+    assert seen == {"main": "*", "other": ""}
+
+
+def test_overlapping_no_grads_in_two_threads_leave_recording_on_for_good():
+    import threading
+
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+
+    def first():
+        with no_grad():
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second():
+        first_in.wait(5)
+        with no_grad():
+            second_in.set()
+            first_out.wait(5)  # the first leaves its block while this one is inside
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5)
+    assert tinygrad_ann.is_grad_enabled() and (Value(1.0) + 1)._op == "+"
+
+
+# -- what the engine offers the drawings, the exercises and the layers ----------------
+
+
+@pytest.mark.parametrize("name", sorted(n for n, op in OPS.items() if op.derivative is None))
+def test_local_gradients_are_what_backward_adds_along_each_edge(name):
+    from helpers import dot_of
+
+    from tinygrad_ann.engine import local_gradients
+
+    arity = OPS[name].arity or 3
+    xs = [0.7, 1.3, 0.4][:arity] if name != "dot" else [0.7, 1.3, -0.4, 2.0, 0.5]
+    make = {
+        "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+        "/": lambda a, b: a / b, "**": lambda a, b: a**b, "neg": lambda a: -a,
+        "abs": abs, "sum": lambda *vs: sum_values(vs), "dot": dot_of,
+    }.get(name, lambda a: getattr(a, name)())
+    leaves = [Value(x) for x in xs]
+    out = make(*leaves)
+    out.grad = 2.5
+    amounts = local_gradients(out)
+    assert [v.grad for v in leaves] == [0.0] * len(leaves)  # nothing was changed
+    out._backward()
+    assert amounts == [v.grad for v in leaves]
+
+
+def test_local_gradients_of_a_plus_a_has_one_amount_per_edge():
+    from tinygrad_ann.engine import local_gradients
+
+    a = Value(3.0)
+    y = a * a
+    y.grad = 1.0
+    assert local_gradients(y) == [3.0, 3.0]
+
+
+def test_local_gradients_of_a_leaf_and_of_a_hand_set_backward():
+    from tinygrad_ann.engine import local_gradients
+
+    x = Value(2.0)
+    assert local_gradients(x) == []
+    assert local_gradients(lecture_cube(x)) is None  # only running it would tell
+
+
+def test_op_constant_is_kept_beside_the_operands():
+    from tinygrad_ann.engine import op_constant
+
+    x, e = Value(3.0), Value(2.0)
+    square, slope = x**2, x.leaky_relu(0.1)
+    assert (square._prev, op_constant(square)) == ((x,), 2.0)
+    assert (slope._prev, op_constant(slope)) == ((x,), 0.1)
+    assert op_constant(x**e) is None and (x**e)._prev == (x, e)  # an exponent that is a Value is an operand
+
+
+def test_dot_parts_gives_weights_inputs_and_bias():
+    from tinygrad_ann.engine import dot_parts
+
+    w, x, b = [Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)], Value(5.0)
+    assert dot_parts(dot(w, x, b)) == (w, x, b)
+    assert dot_parts(dot(w, x)) == (w, x, None)
+    with pytest.raises(ValueError, match="dot_parts: takes a node made by dot, got one made by '\\+'"):
+        dot_parts(w[0] + x[0])
+
+
+def test_weighted_sum_adds_up_from_the_bias_as_micrograds_neuron():
+    from tinygrad_ann.engine import weighted_sum
+
+    w, x, b = [Value(0.1), Value(0.2)], [Value(0.3), Value(0.6)], Value(1e16)
+    y = weighted_sum(w, x, b)
+    assert y.data == (1e16 + 0.1 * 0.3) + 0.2 * 0.6  # b first, then each product in turn
+    assert y._op == "dot" and y._prev == (w[0], x[0], w[1], x[1], b)
+
+
+def test_as_value_names_where_a_wrong_operand_was_given():
+    from tinygrad_ann.engine import as_value
+
+    x = Value(1.0)
+    assert as_value(x) is x and as_value(3).data == 3.0
+    with pytest.raises(TypeError, match="sum_values takes Values or numbers, got str: 'a'"):
+        as_value("a", "sum_values")
+
+
+def test_the_engine_file_a_student_opens_starts_with_value_and_a_short_backward():
+    import inspect
+
+    from tinygrad_ann.engine import value
+
+    lines = inspect.getsource(value).splitlines()
+    assert lines.index("class Value:") < 60
+    body = inspect.getsource(Value.backward).split('"""')[-1].strip().splitlines()
+    assert len(body) <= 20, body

@@ -38,7 +38,7 @@ def close(a: float, b: float, tol: float = 1e-12) -> bool:
 
 
 def all_close(xs: list[float], ys: list[float], tol: float = 1e-12) -> bool:
-    return len(xs) == len(ys) and all(close(x, y, tol) for x, y in zip(xs, ys))
+    return len(xs) == len(ys) and all(close(x, y, tol) for x, y in zip(xs, ys, strict=True))
 
 
 def one_param_step(opt_cls, p0: float, grads: list[float], **kwargs) -> list[float]:
@@ -68,7 +68,7 @@ def run_ours(opt_cls, start, grads_per_step, **kwargs) -> list[list[float]]:
     history = []
     for gs in grads_per_step:
         opt.zero_grad()
-        for p, g in zip(ps, gs):
+        for p, g in zip(ps, gs, strict=True):
             p.grad = g
         opt.step()
         history.append([p.data for p in ps])
@@ -88,9 +88,9 @@ def run_torch(torch, name, start, grads_per_step, **kwargs) -> list[list[float]]
 
 
 def assert_same_history(ours, expected):
-    for step, (a, b) in enumerate(zip(ours, expected), start=1):
-        assert all_close(a, b), f"after step {step}: ours {a}, expected {b}"
     assert len(ours) == len(expected)
+    for step, (a, b) in enumerate(zip(ours, expected, strict=True), start=1):
+        assert all_close(a, b), f"after step {step}: ours {a}, expected {b}"
 
 
 # ---------------------------------------------------------------------------
@@ -101,14 +101,14 @@ def assert_same_history(ours, expected):
 def reference_sgd(start, grads_per_step, lr, momentum=0.0, weight_decay=0.0, nesterov=False):
     ps, velocity, history = list(start), None, []
     for gs in grads_per_step:
-        d = [g + weight_decay * p for g, p in zip(gs, ps)]
+        d = [g + weight_decay * p for g, p in zip(gs, ps, strict=True)]
         if momentum:
             if velocity is None:
                 velocity = list(d)
             else:
-                velocity = [momentum * v + di for v, di in zip(velocity, d)]
-            d = [di + momentum * v for di, v in zip(d, velocity)] if nesterov else velocity
-        ps = [p - lr * di for p, di in zip(ps, d)]
+                velocity = [momentum * v + di for v, di in zip(velocity, d, strict=True)]
+            d = [di + momentum * v for di, v in zip(d, velocity, strict=True)] if nesterov else velocity
+        ps = [p - lr * di for p, di in zip(ps, d, strict=True)]
         history.append(ps)
     return history
 
@@ -120,12 +120,12 @@ def reference_adam(start, grads_per_step, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
     ps, history = list(start), []
     m, v = [0.0] * len(ps), [0.0] * len(ps)
     for t, gs in enumerate(grads_per_step, start=1):
-        gs = [g + weight_decay * p for g, p in zip(gs, ps)]
-        m = [b1 * mi + (1 - b1) * g for mi, g in zip(m, gs)]
-        v = [b2 * vi + (1 - b2) * g**2 for vi, g in zip(v, gs)]
+        gs = [g + weight_decay * p for g, p in zip(gs, ps, strict=True)]
+        m = [b1 * mi + (1 - b1) * g for mi, g in zip(m, gs, strict=True)]
+        v = [b2 * vi + (1 - b2) * g**2 for vi, g in zip(v, gs, strict=True)]
         c2 = math.sqrt(1 - b2**t)
         step_size = lr * c2 / (1 - b1**t)
-        ps = [p - step_size * mi / (math.sqrt(vi) + eps * c2) for p, mi, vi in zip(ps, m, v)]
+        ps = [p - step_size * mi / (math.sqrt(vi) + eps * c2) for p, mi, vi in zip(ps, m, v, strict=True)]
         history.append(ps)
     return history
 
@@ -136,14 +136,14 @@ def reference_rmsprop(
     ps, history = list(start), []
     v, buf = [0.0] * len(ps), [0.0] * len(ps)
     for gs in grads_per_step:
-        gs = [g + weight_decay * p for g, p in zip(gs, ps)]
-        v = [alpha * vi + (1 - alpha) * g**2 for vi, g in zip(v, gs)]
-        scaled = [g / (math.sqrt(vi) + eps) for g, vi in zip(gs, v)]
+        gs = [g + weight_decay * p for g, p in zip(gs, ps, strict=True)]
+        v = [alpha * vi + (1 - alpha) * g**2 for vi, g in zip(v, gs, strict=True)]
+        scaled = [g / (math.sqrt(vi) + eps) for g, vi in zip(gs, v, strict=True)]
         if momentum:
-            buf = [momentum * b + u for b, u in zip(buf, scaled)]
-            ps = [p - lr * b for p, b in zip(ps, buf)]
+            buf = [momentum * b + u for b, u in zip(buf, scaled, strict=True)]
+            ps = [p - lr * b for p, b in zip(ps, buf, strict=True)]
         else:
-            ps = [p - lr * u for p, u in zip(ps, scaled)]
+            ps = [p - lr * u for p, u in zip(ps, scaled, strict=True)]
         history.append(ps)
     return history
 
@@ -242,7 +242,7 @@ def test_adam_weight_decay_is_added_to_the_gradient_not_decoupled():
 def test_adam_first_step_moves_each_param_by_at_most_lr(gs):
     ps = [Value(0.0) for _ in gs]
     opt = Adam(ps, lr=0.01)
-    for p, g in zip(ps, gs):
+    for p, g in zip(ps, gs, strict=True):
         p.grad = g
     opt.step()
     assert all(abs(p.data) <= 0.01 for p in ps)
@@ -367,7 +367,7 @@ def test_state_dict_and_load_state_dict_resume_training_exactly(opt_cls):
     ps = [Value(x) for x in START]
     opt = opt_cls(ps, **config)
     for gs in GRADS[:3]:
-        for p, g in zip(ps, gs):
+        for p, g in zip(ps, gs, strict=True):
             p.grad = g
         opt.step()
     saved_state, saved_params = opt.state_dict(), [p.data for p in ps]
@@ -375,7 +375,7 @@ def test_state_dict_and_load_state_dict_resume_training_exactly(opt_cls):
     opt = opt_cls(ps, lr=1.0)
     opt.load_state_dict(saved_state)
     for gs in GRADS[3:]:
-        for p, g in zip(ps, gs):
+        for p, g in zip(ps, gs, strict=True):
             p.grad = g
         opt.step()
     assert [p.data for p in ps] == uninterrupted
@@ -393,14 +393,21 @@ def test_state_dict_is_a_copy():
 
 def test_load_state_dict_rejects_the_state_of_another_optimizer_kind():
     state = SGD([Value(1.0)], lr=0.1).state_dict()
-    with pytest.raises(ValueError, match=r"Adam.load_state_dict: expected a dict with keys"):
+    with pytest.raises(
+        ValueError, match=r"^Adam.load_state_dict: state must have the keys \['betas', .*got the keys \['lr', 'momentum'"
+    ):
         Adam([Value(1.0)]).load_state_dict(state)
+
+
+def test_load_state_dict_rejects_a_state_that_is_not_a_dict_with_type_error():
+    with pytest.raises(TypeError, match=r"^Adam.load_state_dict: state must be a dict .*, got \[1.0\] \(list\)"):
+        Adam([Value(1.0)]).load_state_dict([1.0])
 
 
 def test_load_state_dict_rejects_buffers_for_a_different_number_of_params():
     state = Adam([Value(1.0), Value(2.0)]).state_dict()
     with pytest.raises(
-        ValueError, match=r"'exp_avg' holds 2 values but this optimizer has 1 parameters"
+        ValueError, match=r"exp_avg must be a list of 1 numbers \(one per parameter\), got a list of 2$"
     ):
         Adam([Value(1.0)]).load_state_dict(state)
 
@@ -419,24 +426,25 @@ def _stepped(opt_cls, **config):
 @pytest.mark.parametrize(
     "opt_cls, config, change, error, message",
     [
-        (Adam, {}, {"betas": (0.9, 2.0)}, ValueError, r"betas\[1\] must be in \[0, 1\), got 2.0"),
-        (Adam, {}, {"betas": 0.9}, TypeError, r"betas must be a pair"),
-        (Adam, {}, {"eps": 0.0}, ValueError, r"eps must be > 0"),
-        (Adam, {}, {"step_count": -5}, ValueError, r"step_count must be >= 0, got -5"),
-        (Adam, {}, {"step_count": 2.5}, TypeError, r"step_count must be an int"),
-        (Adam, {}, {"exp_avg": ["a", "b"]}, TypeError, r"exp_avg\[0\] must be a number, got str"),
-        (Adam, {}, {"exp_avg": None}, TypeError, r"'exp_avg' must be a list of 2 numbers"),
-        (Adam, {}, {"exp_avg_sq": [0.1, -0.1]}, ValueError, r"exp_avg_sq\[1\] is -0.1.*never negative"),
-        (Adam, {}, {"lr": -0.1}, ValueError, r"lr must be >= 0"),
-        (Adam, {}, {"weight_decay": float("nan")}, ValueError, r"weight_decay must be a finite number"),
-        (SGD, {"momentum": 0.9}, {"momentum": 1.0}, ValueError, r"momentum must be in \[0, 1\)"),
-        (SGD, {"momentum": 0.9}, {"nesterov": "yes"}, TypeError, r"nesterov must be True or False"),
+        (Adam, {}, {"betas": (0.9, 2.0)}, ValueError, r"betas\[1\] must be a number in \[0, 1\), got 2.0"),
+        (Adam, {}, {"betas": 0.9}, TypeError, r"betas must be a pair \(beta1, beta2\), got 0.9 \(float\)"),
+        (Adam, {}, {"betas": (0.9, 0.99, 0.9)}, ValueError, r"betas must be a pair \(beta1, beta2\), got \(0.9, 0.99, 0.9\)"),
+        (Adam, {}, {"eps": 0.0}, ValueError, r"eps must be a positive number, got 0.0"),
+        (Adam, {}, {"step_count": -5}, ValueError, r"step_count must be a whole number >= 0, got -5"),
+        (Adam, {}, {"step_count": 2.5}, TypeError, r"step_count must be a whole number >= 0, got 2.5 \(float\)"),
+        (Adam, {}, {"exp_avg": ["a", "b"]}, TypeError, r"exp_avg\[0\] must be a number, got 'a' \(str\)"),
+        (Adam, {}, {"exp_avg": None}, TypeError, r"exp_avg must be a list of 2 numbers \(one per parameter\), got None"),
+        (Adam, {}, {"exp_avg_sq": [0.1, -0.1]}, ValueError, r"exp_avg_sq\[1\] must be a number >= 0, got -0.1 \(.*never negative\)"),
+        (Adam, {}, {"lr": -0.1}, ValueError, r"lr must be a number >= 0, got -0.1"),
+        (Adam, {}, {"weight_decay": float("nan")}, ValueError, r"weight_decay must be a finite number, got nan"),
+        (SGD, {"momentum": 0.9}, {"momentum": 1.0}, ValueError, r"momentum must be a number in \[0, 1\), got 1.0"),
+        (SGD, {"momentum": 0.9}, {"nesterov": "yes"}, TypeError, r"nesterov must be True or False, got 'yes' \(str\)"),
         (SGD, {"momentum": 0.9}, {"momentum": 0.0, "nesterov": True}, ValueError, r"nesterov=True needs momentum > 0"),
-        (SGD, {"momentum": 0.9}, {"momentum_buffer": "ab"}, TypeError, r"'momentum_buffer' must be a list"),
-        (SGD, {"momentum": 0.9}, {"momentum_buffer": [1.0, float("inf")]}, ValueError, r"momentum_buffer\[1\] must be a finite number"),
-        (RMSprop, {"momentum": 0.5}, {"alpha": -0.5}, ValueError, r"alpha must be in \[0, 1\)"),
-        (RMSprop, {"momentum": 0.5}, {"square_avg": [-1.0, 0.0]}, ValueError, r"square_avg\[0\] is -1.0.*never negative"),
-        (RMSprop, {"momentum": 0.5}, {"momentum_buffer": [0.0, None]}, TypeError, r"momentum_buffer\[1\] must be a number"),
+        (SGD, {"momentum": 0.9}, {"momentum_buffer": "ab"}, TypeError, r"momentum_buffer must be a list of 2 numbers .*, got 'ab' \(str\)"),
+        (SGD, {"momentum": 0.9}, {"momentum_buffer": [1.0, float("inf")]}, ValueError, r"momentum_buffer\[1\] must be a finite number, got inf"),
+        (RMSprop, {"momentum": 0.5}, {"alpha": -0.5}, ValueError, r"alpha must be a number in \[0, 1\), got -0.5"),
+        (RMSprop, {"momentum": 0.5}, {"square_avg": [-1.0, 0.0]}, ValueError, r"square_avg\[0\] must be a number >= 0, got -1.0 \(.*never negative\)"),
+        (RMSprop, {"momentum": 0.5}, {"momentum_buffer": [0.0, None]}, TypeError, r"momentum_buffer\[1\] must be a number, got None"),
     ],
 )
 def test_load_state_dict_rejects_a_bad_value_and_leaves_the_optimizer_unchanged(
@@ -487,14 +495,16 @@ def test_optimizer_base_step_names_the_missing_rule():
 
 @pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
 def test_optimizer_rejects_empty_params(opt_cls):
-    with pytest.raises(ValueError, match=rf"{opt_cls.__name__}: params is empty"):
+    with pytest.raises(
+        ValueError, match=rf"^{opt_cls.__name__}: params must be a non-empty iterable of Values .*, got \[\]$"
+    ):
         opt_cls([], lr=0.1)
 
 
 @pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
 def test_optimizer_rejects_a_param_that_is_not_a_value(opt_cls):
     with pytest.raises(
-        TypeError, match=rf"{opt_cls.__name__}: params\[1\] is float 2.0, not a Value"
+        TypeError, match=rf"^{opt_cls.__name__}: params\[1\] must be a Value .*, got 2.0 \(float\)$"
     ):
         opt_cls([Value(1.0), 2.0], lr=0.1)
 
@@ -502,7 +512,7 @@ def test_optimizer_rejects_a_param_that_is_not_a_value(opt_cls):
 @pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
 def test_optimizer_rejects_a_single_value_and_says_to_wrap_it(opt_cls):
     with pytest.raises(
-        TypeError, match=rf"{opt_cls.__name__}: params must be an iterable .* wrap it in a list"
+        TypeError, match=rf"^{opt_cls.__name__}: params must be an iterable .* got a single Value; wrap it in a list"
     ):
         opt_cls(Value(1.0), lr=0.1)
 
@@ -510,43 +520,46 @@ def test_optimizer_rejects_a_single_value_and_says_to_wrap_it(opt_cls):
 @pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
 def test_optimizer_rejects_a_param_given_twice(opt_cls):
     w = Value(1.0)
-    with pytest.raises(ValueError, match=r"params\[2\] is the same Value as params\[0\]"):
+    with pytest.raises(
+        ValueError,
+        match=rf"^{opt_cls.__name__}: params must hold each Value once, got params\[2\] the same Value as params\[0\]",
+    ):
         opt_cls([w, Value(2.0), w], lr=0.1)
 
 
 @pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
 @pytest.mark.parametrize("lr", [0.0, -0.1])
 def test_optimizer_rejects_lr_that_is_not_positive(opt_cls, lr):
-    with pytest.raises(ValueError, match=rf"{opt_cls.__name__}: lr must be > 0, got {lr!r}"):
+    with pytest.raises(ValueError, match=rf"^{opt_cls.__name__}: lr must be a positive number, got {lr!r} \("):
         opt_cls([Value(1.0)], lr=lr)
 
 
 @pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
 def test_optimizer_rejects_lr_that_is_not_finite(opt_cls):
     with pytest.raises(
-        ValueError, match=rf"{opt_cls.__name__}: lr must be a finite number, got nan"
+        ValueError, match=rf"^{opt_cls.__name__}: lr must be a finite number, got nan$"
     ):
         opt_cls([Value(1.0)], lr=math.nan)
 
 
 @pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
 def test_optimizer_rejects_lr_that_is_not_a_number(opt_cls):
-    with pytest.raises(TypeError, match=rf"{opt_cls.__name__}: lr must be a number, got str"):
+    with pytest.raises(TypeError, match=rf"^{opt_cls.__name__}: lr must be a number, got '0.1' \(str\)$"):
         opt_cls([Value(1.0)], lr="0.1")
 
 
 def test_setting_a_negative_lr_is_rejected():
     opt = SGD([Value(1.0)], lr=0.1)
-    with pytest.raises(ValueError, match="SGD: lr must be >= 0, got -0.5"):
+    with pytest.raises(ValueError, match=r"^SGD: lr must be a number >= 0, got -0.5 \(a negative learning rate climbs the loss\)$"):
         opt.lr = -0.5
 
 
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(momentum=-0.1), r"SGD: momentum must be in \[0, 1\), got -0.1; .* cannot be negative"),
-        (dict(momentum=1.0), r"SGD: momentum must be in \[0, 1\), got 1.0; .* never forgets"),
-        (dict(weight_decay=-1.0), r"SGD: weight_decay must be >= 0, got -1.0"),
+        (dict(momentum=-0.1), r"^SGD: momentum must be a number in \[0, 1\), got -0.1$"),
+        (dict(momentum=1.0), r"^SGD: momentum must be a number in \[0, 1\), got 1.0$"),
+        (dict(weight_decay=-1.0), r"^SGD: weight_decay must be a number >= 0, got -1.0$"),
         (dict(nesterov=True), r"SGD: nesterov=True needs momentum > 0"),
     ],
 )
@@ -556,7 +569,7 @@ def test_sgd_rejects_bad_hyperparameters(kwargs, message):
 
 
 def test_sgd_rejects_a_nesterov_that_is_not_a_bool():
-    with pytest.raises(TypeError, match="SGD: nesterov must be True or False, got 'yes'"):
+    with pytest.raises(TypeError, match=r"^SGD: nesterov must be True or False, got 'yes' \(str\)$"):
         SGD([Value(1.0)], lr=0.1, momentum=0.9, nesterov="yes")
 
 
@@ -568,10 +581,11 @@ def test_sgd_lr_is_required():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(betas=(1.0, 0.999)), r"Adam: betas\[0\] must be in \[0, 1\), got 1.0"),
-        (dict(betas=(0.9, -0.1)), r"Adam: betas\[1\] must be in \[0, 1\), got -0.1"),
-        (dict(eps=0.0), r"Adam: eps must be > 0, got 0.0"),
-        (dict(weight_decay=-0.1), r"Adam: weight_decay must be >= 0, got -0.1"),
+        (dict(betas=(1.0, 0.999)), r"^Adam: betas\[0\] must be a number in \[0, 1\), got 1.0$"),
+        (dict(betas=(0.9, -0.1)), r"^Adam: betas\[1\] must be a number in \[0, 1\), got -0.1$"),
+        (dict(betas=[0.9]), r"^Adam: betas must be a pair \(beta1, beta2\), got \[0.9\]$"),
+        (dict(eps=0.0), r"^Adam: eps must be a positive number, got 0.0$"),
+        (dict(weight_decay=-0.1), r"^Adam: weight_decay must be a number >= 0, got -0.1$"),
     ],
 )
 def test_adam_rejects_bad_hyperparameters(kwargs, message):
@@ -580,17 +594,17 @@ def test_adam_rejects_bad_hyperparameters(kwargs, message):
 
 
 def test_adam_rejects_betas_that_are_not_a_pair():
-    with pytest.raises(TypeError, match=r"Adam: betas must be a pair \(beta1, beta2\), got 0.9"):
+    with pytest.raises(TypeError, match=r"^Adam: betas must be a pair \(beta1, beta2\), got 0.9 \(float\)$"):
         Adam([Value(1.0)], betas=0.9)
 
 
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(alpha=1.0), r"RMSprop: alpha must be in \[0, 1\), got 1.0"),
-        (dict(eps=-1e-8), r"RMSprop: eps must be > 0, got -1e-08"),
-        (dict(momentum=1.5), r"RMSprop: momentum must be in \[0, 1\), got 1.5"),
-        (dict(weight_decay=-0.1), r"RMSprop: weight_decay must be >= 0, got -0.1"),
+        (dict(alpha=1.0), r"^RMSprop: alpha must be a number in \[0, 1\), got 1.0$"),
+        (dict(eps=-1e-8), r"^RMSprop: eps must be a positive number, got -1e-08$"),
+        (dict(momentum=1.5), r"^RMSprop: momentum must be a number in \[0, 1\), got 1.5$"),
+        (dict(weight_decay=-0.1), r"^RMSprop: weight_decay must be a number >= 0, got -0.1$"),
     ],
 )
 def test_rmsprop_rejects_bad_hyperparameters(kwargs, message):
@@ -708,10 +722,10 @@ def test_step_lr_matches_torch(torch):
 @pytest.mark.parametrize(
     "args, error, message",
     [
-        ((-1, 10, 1.0, 0.0), ValueError, "linear_decay: step must be >= 0, got -1"),
-        ((0, 0, 1.0, 0.0), ValueError, "linear_decay: total must be > 0"),
-        ((0.5, 10, 1.0, 0.0), TypeError, "linear_decay: step must be an int, got float"),
-        ((0, 10, "1", 0.0), TypeError, "linear_decay: start must be a number, got str"),
+        ((-1, 10, 1.0, 0.0), ValueError, r"^linear_decay: step must be a whole number >= 0, got -1$"),
+        ((0, 0, 1.0, 0.0), ValueError, r"^linear_decay: total must be a whole number >= 1, got 0$"),
+        ((0.5, 10, 1.0, 0.0), TypeError, r"^linear_decay: step must be a whole number >= 0, got 0.5 \(float\)$"),
+        ((0, 10, "1", 0.0), TypeError, r"^linear_decay: start must be a number, got '1' \(str\)$"),
     ],
 )
 def test_linear_decay_rejects_bad_arguments(args, error, message):
@@ -722,9 +736,10 @@ def test_linear_decay_rejects_bad_arguments(args, error, message):
 @pytest.mark.parametrize(
     "args, error, message",
     [
-        ((0, 0, 0.5, 1.0), ValueError, "step_decay: step_size must be > 0"),
-        ((0, 2, 0.0, 1.0), ValueError, "step_decay: gamma must be > 0, got 0.0"),
-        ((-3, 2, 0.5, 1.0), ValueError, "step_decay: step must be >= 0"),
+        ((0, 0, 0.5, 1.0), ValueError, r"^step_decay: step_size must be a whole number >= 1, got 0$"),
+        ((0, 2, 0.0, 1.0), ValueError, r"^step_decay: gamma must be a positive number, got 0.0$"),
+        ((-3, 2, 0.5, 1.0), ValueError, r"^step_decay: step must be a whole number >= 0, got -3$"),
+        ((0, 2, 0.5, "1"), TypeError, r"^step_decay: start must be a number, got '1' \(str\)$"),
     ],
 )
 def test_step_decay_rejects_bad_arguments(args, error, message):
@@ -734,7 +749,7 @@ def test_step_decay_rejects_bad_arguments(args, error, message):
 
 def test_scheduler_rejects_something_that_is_not_an_optimizer():
     with pytest.raises(
-        TypeError, match="StepLR: optimizer must be a tinygrad_ann.optim optimizer .* got list"
+        TypeError, match=r"^StepLR: optimizer must be a tinygrad_ann.optim optimizer .* got \[.*\] \(list\)$"
     ):
         StepLR([Value(1.0)], step_size=2)
 
@@ -742,20 +757,20 @@ def test_scheduler_rejects_something_that_is_not_an_optimizer():
 @pytest.mark.parametrize(
     "make, error, message",
     [
-        (lambda o: LinearLR(o, total_steps=0), ValueError, "LinearLR: total_steps must be > 0"),
+        (lambda o: LinearLR(o, total_steps=0), ValueError, r"^LinearLR: total_steps must be a whole number >= 1, got 0$"),
         (
             lambda o: LinearLR(o, total_steps=10.0),
             TypeError,
-            "LinearLR: total_steps must be an int",
+            r"^LinearLR: total_steps must be a whole number >= 1, got 10.0 \(float\)$",
         ),
         (
             lambda o: LinearLR(o, 10, end_factor=-0.1),
             ValueError,
-            "LinearLR: end_factor must be >= 0",
+            r"^LinearLR: end_factor must be a number >= 0, got -0.1$",
         ),
-        (lambda o: StepLR(o, step_size=0), ValueError, "StepLR: step_size must be > 0"),
-        (lambda o: StepLR(o, step_size=2, gamma=-0.5), ValueError, "StepLR: gamma must be > 0"),
-        (lambda o: LambdaLR(o, 0.5), TypeError, "LambdaLR: lr_lambda must be a function"),
+        (lambda o: StepLR(o, step_size=0), ValueError, r"^StepLR: step_size must be a whole number >= 1, got 0$"),
+        (lambda o: StepLR(o, step_size=2, gamma=-0.5), ValueError, r"^StepLR: gamma must be a positive number, got -0.5$"),
+        (lambda o: LambdaLR(o, 0.5), TypeError, r"^LambdaLR: lr_lambda must be a function of the step number, got 0.5 \(float\)$"),
     ],
 )
 def test_scheduler_rejects_bad_arguments(make, error, message):
@@ -768,5 +783,5 @@ def test_lambda_lr_giving_a_negative_lr_is_rejected():
     opt = SGD([Value(1.0)], lr=0.1)
     sched = LambdaLR(opt, lambda k: 1.0 - k)
     sched.step()  # factor 0: allowed
-    with pytest.raises(ValueError, match="SGD: lr must be >= 0"):
+    with pytest.raises(ValueError, match=r"^SGD: lr must be a number >= 0, got -0.1 "):
         sched.step()

@@ -10,7 +10,8 @@ written out on plain floats: an update builds no graph.
 Learning-rate schedules change `optimizer.lr` as training goes on:
 `linear_decay` and `step_decay` are the formulas, and `LinearLR`, `StepLR` and
 `LambdaLR` apply one to an optimizer at every `.step()`, as in
-`torch.optim.lr_scheduler`.
+`torch.optim.lr_scheduler`. `check_learning_rate` is the check every learning
+rate passes (a finite number >= 0), for code that takes one from elsewhere.
 
 Example:
     >>> from tinygrad_ann.engine import Value
@@ -29,10 +30,17 @@ from __future__ import annotations
 
 import copy
 import math
-from numbers import Integral
 from typing import Any, Callable, Iterable
 
-from ._checks import finite_number
+from ._checks import (
+    finite_number,
+    fraction,
+    non_negative_number,
+    positive_number,
+    whole_number,
+    wrong_type,
+    wrong_value,
+)
 from .engine import Value
 
 __all__ = [
@@ -46,6 +54,7 @@ __all__ = [
     "LambdaLR",
     "LinearLR",
     "StepLR",
+    "check_learning_rate",
 ]
 
 
@@ -78,10 +87,8 @@ class Optimizer:
         name = type(self).__name__
         self.params: list[Value] = _check_params(name, params)
         if finite_number(name, "lr", lr) <= 0.0:
-            raise ValueError(
-                f"{name}: lr must be > 0, got {lr!r}; the learning rate is the size of "
-                f"each step against the gradient (try 0.01 to 0.1)"
-            )
+            wrong_value(name, "lr", "a positive number", lr,
+                        "the size of each step against the gradient: try 0.01 to 0.1")
         self.lr = lr
         self.step_count = 0  # how many times step() has run
 
@@ -98,7 +105,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self._lr = _learning_rate(type(self).__name__, value)
+        self._lr = check_learning_rate(type(self).__name__, value)
 
     @staticmethod
     def _checked(owner: str, **hyperparameters: Any) -> dict[str, Any]:
@@ -106,6 +113,10 @@ class Optimizer:
 
         The base class knows none, so it takes them as they are; each
         subclass checks its own here, for its constructor and `load_state_dict`.
+
+        Example:
+            >>> SGD._checked('SGD', momentum=0.9, weight_decay=0, nesterov=False)
+            {'momentum': 0.9, 'weight_decay': 0.0, 'nesterov': False}
         """
         return hyperparameters
 
@@ -167,17 +178,18 @@ class Optimizer:
             (0.1, 1)
         """
         name = type(self).__name__
-        expected = {*self._hyperparameters, "step_count", *self._buffers}
-        if not isinstance(state, dict) or set(state) != expected:
-            got = sorted(state) if isinstance(state, dict) else type(state).__name__
-            raise ValueError(
-                f"{name}.load_state_dict: expected a dict with keys {sorted(expected)} "
-                f"(from {name}.state_dict()), got {got}"
-            )
         where = f"{name}.load_state_dict"
-        lr = _learning_rate(where, state["lr"])
+        expected = {*self._hyperparameters, "step_count", *self._buffers}
+        if not isinstance(state, dict):
+            wrong_type(where, "state", f"a dict (from {name}.state_dict())", state)
+        if set(state) != expected:
+            raise ValueError(
+                f"{where}: state must have the keys {sorted(expected)} (those of "
+                f"{name}.state_dict()), got the keys {sorted(state, key=repr)}"
+            )
+        lr = check_learning_rate(where, state["lr"])
         hyper = self._checked(where, **{h: state[h] for h in self._hyperparameters if h != "lr"})
-        step_count = _step_number(where, "step_count", state["step_count"])
+        step_count = whole_number(where, "step_count", state["step_count"], minimum=0)
         buffers = {
             b: _checked_buffer(
                 where, b, state[b], len(self.params),
@@ -194,6 +206,12 @@ class Optimizer:
             setattr(self, b, buffer)
 
     def __repr__(self) -> str:
+        """The class, the number of parameters and the hyperparameters.
+
+        Example:
+            >>> Adam([Value(1.0)])
+            Adam(1 params, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0)
+        """
         hyper = ", ".join(f"{h}={getattr(self, h)!r}" for h in self._hyperparameters)
         return f"{type(self).__name__}({len(self.params)} params, {hyper})"
 
@@ -244,10 +262,17 @@ class SGD(Optimizer):
 
     @staticmethod
     def _checked(owner: str, momentum: Any, weight_decay: Any, nesterov: Any) -> dict[str, Any]:  # type: ignore[override]
-        momentum = _fraction(owner, "momentum", momentum)
-        weight_decay = _non_negative(owner, "weight_decay", weight_decay)
+        """momentum in [0, 1), weight_decay >= 0, nesterov a bool (and then momentum > 0).
+
+        Example:
+            >>> SGD._checked('SGD', momentum=0.0, weight_decay=0.0, nesterov=True)
+            Traceback (most recent call last):
+            ValueError: SGD: nesterov=True needs momentum > 0; Nesterov momentum looks ahead along the momentum buffer
+        """
+        momentum = fraction(owner, "momentum", momentum, include_high=False)
+        weight_decay = non_negative_number(owner, "weight_decay", weight_decay)
         if not isinstance(nesterov, bool):
-            raise TypeError(f"{owner}: nesterov must be True or False, got {nesterov!r}")
+            wrong_type(owner, "nesterov", "True or False", nesterov)
         if nesterov and momentum == 0.0:
             raise ValueError(
                 f"{owner}: nesterov=True needs momentum > 0; Nesterov momentum looks ahead "
@@ -325,12 +350,22 @@ class Adam(Optimizer):
 
     @staticmethod
     def _checked(owner: str, betas: Any, eps: Any, weight_decay: Any) -> dict[str, Any]:  # type: ignore[override]
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise TypeError(f"{owner}: betas must be a pair (beta1, beta2), got {betas!r}")
+        """betas a pair of numbers in [0, 1), eps > 0, weight_decay >= 0.
+
+        Example:
+            >>> Adam._checked('Adam', betas=[0.9, 0.99], eps=1e-8, weight_decay=0)
+            {'betas': (0.9, 0.99), 'eps': 1e-08, 'weight_decay': 0.0}
+        """
+        if not isinstance(betas, (tuple, list)):
+            wrong_type(owner, "betas", "a pair (beta1, beta2)", betas)
+        if len(betas) != 2:
+            wrong_value(owner, "betas", "a pair (beta1, beta2)", betas)
         return {
-            "betas": (_fraction(owner, "betas[0]", betas[0]), _fraction(owner, "betas[1]", betas[1])),
-            "eps": _positive(owner, "eps", eps),
-            "weight_decay": _non_negative(owner, "weight_decay", weight_decay),
+            "betas": tuple(
+                fraction(owner, f"betas[{i}]", beta, include_high=False) for i, beta in enumerate(betas)
+            ),
+            "eps": positive_number(owner, "eps", eps),
+            "weight_decay": non_negative_number(owner, "weight_decay", weight_decay),
         }
 
     def step(self) -> None:
@@ -406,11 +441,18 @@ class RMSprop(Optimizer):
 
     @staticmethod
     def _checked(owner: str, alpha: Any, eps: Any, momentum: Any, weight_decay: Any) -> dict[str, Any]:  # type: ignore[override]
+        """alpha and momentum in [0, 1), eps > 0, weight_decay >= 0.
+
+        Example:
+            >>> RMSprop._checked('RMSprop', alpha=1.0, eps=1e-8, momentum=0.0, weight_decay=0.0)
+            Traceback (most recent call last):
+            ValueError: RMSprop: alpha must be a number in [0, 1), got 1.0
+        """
         return {
-            "alpha": _fraction(owner, "alpha", alpha),
-            "eps": _positive(owner, "eps", eps),
-            "momentum": _fraction(owner, "momentum", momentum),
-            "weight_decay": _non_negative(owner, "weight_decay", weight_decay),
+            "alpha": fraction(owner, "alpha", alpha, include_high=False),
+            "eps": positive_number(owner, "eps", eps),
+            "momentum": fraction(owner, "momentum", momentum, include_high=False),
+            "weight_decay": non_negative_number(owner, "weight_decay", weight_decay),
         }
 
     def step(self) -> None:
@@ -454,9 +496,7 @@ def linear_decay(step: int, total: int, start: float, end: float) -> float:
         >>> [linear_decay(k, 100, 1.0, 0.1) for k in (0, 50, 100, 150)]
         [1.0, 0.55, 0.1, 0.1]
     """
-    _step_number("linear_decay", "step", step)
-    if _step_number("linear_decay", "total", total) == 0:
-        raise ValueError("linear_decay: total must be > 0 (the number of steps to decay over)")
+    step, total = _step_and_period("linear_decay", step, "total", total)
     start = finite_number("linear_decay", "start", start)
     end = finite_number("linear_decay", "end", end)
     if step >= total:
@@ -471,11 +511,15 @@ def step_decay(step: int, step_size: int, gamma: float, start: float) -> float:
         >>> [step_decay(k, 10, 0.5, 1.0) for k in (0, 9, 10, 25)]
         [1.0, 1.0, 0.5, 0.25]
     """
-    _step_number("step_decay", "step", step)
-    if _step_number("step_decay", "step_size", step_size) == 0:
-        raise ValueError("step_decay: step_size must be > 0 (steps between decays)")
-    gamma = _positive("step_decay", "gamma", gamma)
+    step, step_size = _step_and_period("step_decay", step, "step_size", step_size)
+    gamma = positive_number("step_decay", "gamma", gamma)
     return finite_number("step_decay", "start", start) * gamma ** (step // step_size)
+
+
+def _step_and_period(owner: str, step: object, period_name: str, period: object) -> tuple[int, int]:
+    """A schedule's step number (a whole number >= 0) and the number of steps it
+    decays over or between (a whole number >= 1), checked."""
+    return whole_number(owner, "step", step, minimum=0), whole_number(owner, period_name, period, minimum=1)
 
 
 class LRScheduler:
@@ -495,10 +539,8 @@ class LRScheduler:
 
     def __init__(self, optimizer: Optimizer) -> None:
         if not isinstance(optimizer, Optimizer):
-            raise TypeError(
-                f"{type(self).__name__}: optimizer must be a tinygrad_ann.optim "
-                f"optimizer (SGD, Adam, RMSprop), got {type(optimizer).__name__}"
-            )
+            wrong_type(type(self).__name__, "optimizer",
+                       "a tinygrad_ann.optim optimizer (SGD, Adam, RMSprop)", optimizer)
         self.optimizer = optimizer
         self.base_lr = optimizer.lr
         self.step_count = 0
@@ -526,6 +568,12 @@ class LRScheduler:
         self.optimizer.lr = self.lr_at(self.step_count)
 
     def __repr__(self) -> str:
+        """The schedule, its base lr, how many steps it has taken and the lr now.
+
+        Example:
+            >>> StepLR(SGD([Value(0.0)], lr=1.0), step_size=10)
+            StepLR(base_lr=1.0, step_count=0, lr=1.0)
+        """
         return (
             f"{type(self).__name__}(base_lr={self.base_lr!r}, step_count="
             f"{self.step_count}, lr={self.optimizer.lr!r})"
@@ -546,10 +594,7 @@ class LambdaLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float]) -> None:
         if not callable(lr_lambda):
-            raise TypeError(
-                f"LambdaLR: lr_lambda must be a function of the step number, got "
-                f"{type(lr_lambda).__name__}"
-            )
+            wrong_type("LambdaLR", "lr_lambda", "a function of the step number", lr_lambda)
         self.lr_lambda = lr_lambda
         super().__init__(optimizer)
 
@@ -589,13 +634,9 @@ class LinearLR(LRScheduler):
         start_factor: float = 1.0,
         end_factor: float = 0.0,
     ) -> None:
-        if _step_number("LinearLR", "total_steps", total_steps) == 0:
-            raise ValueError(
-                "LinearLR: total_steps must be > 0 (the number of steps to decay over)"
-            )
-        self.total_steps = total_steps
-        self.start_factor = _non_negative("LinearLR", "start_factor", start_factor)
-        self.end_factor = _non_negative("LinearLR", "end_factor", end_factor)
+        self.total_steps = whole_number("LinearLR", "total_steps", total_steps, minimum=1)
+        self.start_factor = non_negative_number("LinearLR", "start_factor", start_factor)
+        self.end_factor = non_negative_number("LinearLR", "end_factor", end_factor)
         super().__init__(optimizer)
 
     def lr_at(self, step: int) -> float:
@@ -624,10 +665,8 @@ class StepLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        if _step_number("StepLR", "step_size", step_size) == 0:
-            raise ValueError("StepLR: step_size must be > 0 (steps between decays)")
-        self.step_size = step_size
-        self.gamma = _positive("StepLR", "gamma", gamma)
+        self.step_size = whole_number("StepLR", "step_size", step_size, minimum=1)
+        self.gamma = positive_number("StepLR", "gamma", gamma)
         super().__init__(optimizer)
 
     def lr_at(self, step: int) -> float:
@@ -641,52 +680,64 @@ class StepLR(LRScheduler):
 
 
 # ---------------------------------------------------------------------------
-# Checking arguments, with errors that name the argument.
+# Checking arguments (the checks themselves are in _checks.py).
 # ---------------------------------------------------------------------------
+
+
+def check_learning_rate(owner: str, lr: object, name: str = "lr") -> float:
+    """`lr` as a float, if it is a learning rate that may be set at any time: a
+    finite number >= 0 (0 freezes the parameters, as a schedule may reach);
+    else a TypeError or ValueError that starts with `owner` and names `name`.
+
+    An optimizer's `lr` setter and `load_state_dict` use it, and so can code that
+    takes a learning rate from elsewhere (e.g. `fit`'s lr_schedule function).
+
+    Example:
+        >>> check_learning_rate('fit', 0.1)
+        0.1
+        >>> check_learning_rate('fit', -1.0, name='lr_schedule(1)')
+        Traceback (most recent call last):
+        ValueError: fit: lr_schedule(1) must be a number >= 0, got -1.0 (a negative learning rate climbs the loss)
+        >>> check_learning_rate('SGD', '0.1')
+        Traceback (most recent call last):
+        TypeError: SGD: lr must be a number, got '0.1' (str)
+    """
+    return non_negative_number(owner, name, lr, why="a negative learning rate climbs the loss")
+
+
+def _learning_rate(owner: str, value: object) -> float:
+    """Transitional, for train.py's import of this old name until it calls
+    `check_learning_rate` (then delete this): its old message."""
+    lr = finite_number(owner, "lr", value)
+    if lr < 0.0:
+        raise ValueError(
+            f"{owner}: lr must be >= 0, got {lr!r}; a negative "
+            f"learning rate would climb the loss instead of descending it"
+        )
+    return lr
 
 
 def _check_params(owner: str, params: object) -> list[Value]:
     """`params` as a non-empty list of distinct Values."""
+    what = "an iterable of Values (e.g. model.parameters())"
     if isinstance(params, Value):
-        raise TypeError(
-            f"{owner}: params must be an iterable of Values (e.g. model.parameters()), "
-            f"got a single Value; wrap it in a list: [{params!r}]"
-        )
+        raise TypeError(f"{owner}: params must be {what}, got a single Value; wrap it in a list: [{params!r}]")
     if not isinstance(params, Iterable) or isinstance(params, (str, bytes)):
-        raise TypeError(
-            f"{owner}: params must be an iterable of Values (e.g. model.parameters()), "
-            f"got {type(params).__name__}: {params!r}"
-        )
+        wrong_type(owner, "params", what, params)
     ps = list(params)
     if not ps:
-        raise ValueError(
-            f"{owner}: params is empty; pass the Values to train, e.g. model.parameters()"
-        )
+        wrong_value(owner, "params", "a non-empty iterable of Values (e.g. model.parameters())", ps)
     first_index: dict[int, int] = {}
     for i, p in enumerate(ps):
         if not isinstance(p, Value):
-            raise TypeError(
-                f"{owner}: params[{i}] is {type(p).__name__} {p!r}, not a Value; an "
-                f"optimizer can only update Values"
-            )
+            wrong_type(owner, f"params[{i}]", "a Value (an optimizer can only update Values)", p)
         j = first_index.setdefault(id(p), i)
         if j != i:
             raise ValueError(
-                f"{owner}: params[{i}] is the same Value as params[{j}]; pass each "
-                f"parameter once, or it is updated twice per step"
+                f"{owner}: params must hold each Value once, got params[{i}] the same "
+                f"Value as params[{j}] (it would be updated twice per step)"
             )
     return ps
-
-
-def _learning_rate(owner: str, value: object) -> float:
-    """A learning rate that may be set at any time: a finite number >= 0."""
-    value = finite_number(owner, "lr", value)
-    if value < 0.0:
-        raise ValueError(
-            f"{owner}: lr must be >= 0, got {value!r}; a negative "
-            f"learning rate would climb the loss instead of descending it"
-        )
-    return value
 
 
 def _checked_buffer(
@@ -696,60 +747,12 @@ def _checked_buffer(
     (each >= 0 if `non_negative`), or None if `optional` and it is None."""
     if buffer is None and optional:
         return None
+    what = f"a list of {n} numbers (one per parameter)"
     if not isinstance(buffer, (list, tuple)):
-        raise TypeError(
-            f"{owner}: {name!r} must be a list of {n} numbers (one per parameter), "
-            f"got {type(buffer).__name__}: {buffer!r:.80}"
-        )
+        wrong_type(owner, name, what, buffer)
     if len(buffer) != n:
-        raise ValueError(
-            f"{owner}: {name!r} holds {len(buffer)} values but this optimizer has {n} parameters"
-        )
-    values = [finite_number(owner, f"{name}[{i}]", x) for i, x in enumerate(buffer)]
+        raise ValueError(f"{owner}: {name} must be {what}, got a list of {len(buffer)}")
     if non_negative:
-        for i, x in enumerate(values):
-            if x < 0.0:
-                raise ValueError(
-                    f"{owner}: {name}[{i}] is {x!r}, but it is a running average of "
-                    f"squared gradients, which is never negative"
-                )
-    return values
-
-
-def _non_negative(owner: str, name: str, x: object) -> float:
-    x = finite_number(owner, name, x)
-    if x < 0.0:
-        raise ValueError(f"{owner}: {name} must be >= 0, got {x!r}")
-    return x
-
-
-def _positive(owner: str, name: str, x: object) -> float:
-    x = finite_number(owner, name, x)
-    if x <= 0.0:
-        raise ValueError(f"{owner}: {name} must be > 0, got {x!r}")
-    return x
-
-
-def _fraction(owner: str, name: str, x: object) -> float:
-    """A decay rate in [0, 1): the part of the old average that is kept each step."""
-    x = finite_number(owner, name, x)
-    if x < 0.0:
-        raise ValueError(
-            f"{owner}: {name} must be in [0, 1), got {x!r}; it is the share of the "
-            f"running average kept at each step, which cannot be negative"
-        )
-    if x >= 1.0:
-        raise ValueError(
-            f"{owner}: {name} must be in [0, 1), got {x!r}; it is the share of the "
-            f"running average kept at each step, and 1 or more never forgets"
-        )
-    return x
-
-
-def _step_number(owner: str, name: str, k: object) -> int:
-    """`k` as an int >= 0."""
-    if isinstance(k, bool) or not isinstance(k, Integral):
-        raise TypeError(f"{owner}: {name} must be an int, got {type(k).__name__}: {k!r}")
-    if k < 0:
-        raise ValueError(f"{owner}: {name} must be >= 0, got {k!r}")
-    return int(k)
+        why = "a running average of squared gradients is never negative"
+        return [non_negative_number(owner, f"{name}[{i}]", x, why) for i, x in enumerate(buffer)]
+    return [finite_number(owner, f"{name}[{i}]", x) for i, x in enumerate(buffer)]

@@ -20,6 +20,7 @@ from tinygrad_ann.optim import (
     Optimizer,
     RMSprop,
     StepLR,
+    check_learning_rate,
     linear_decay,
     step_decay,
 )
@@ -342,22 +343,22 @@ def test_step_counts_steps(opt_cls):
     assert opt.step_count == 2
 
 
-def test_a_new_lr_is_used_by_the_next_step():
+def _step_after_setting_lr(lr) -> tuple[float, float]:
+    """(param, opt.lr) after one SGD step from param 1.0 with grad 1.0, its lr set to `lr`."""
     p = Value(1.0)
     opt = SGD([p], lr=0.1)
-    opt.lr = 0.5
+    opt.lr = lr
     p.grad = 1.0
     opt.step()
-    assert p.data == 0.5
+    return p.data, opt.lr
+
+
+def test_a_new_lr_is_used_by_the_next_step():
+    assert _step_after_setting_lr(0.5) == (0.5, 0.5)
 
 
 def test_lr_may_be_set_to_zero_to_freeze_params():
-    p = Value(1.0)
-    opt = SGD([p], lr=0.1)
-    opt.lr = 0
-    p.grad = 1.0
-    opt.step()
-    assert (p.data, opt.lr) == (1.0, 0.0)
+    assert _step_after_setting_lr(0) == (1.0, 0.0)
 
 
 @pytest.mark.parametrize("opt_cls", OPTIMIZERS, ids=lambda c: c.__name__)
@@ -554,20 +555,6 @@ def test_setting_a_negative_lr_is_rejected():
         opt.lr = -0.5
 
 
-@pytest.mark.parametrize(
-    "kwargs, message",
-    [
-        (dict(momentum=-0.1), r"^SGD: momentum must be a number in \[0, 1\), got -0.1$"),
-        (dict(momentum=1.0), r"^SGD: momentum must be a number in \[0, 1\), got 1.0$"),
-        (dict(weight_decay=-1.0), r"^SGD: weight_decay must be a number >= 0, got -1.0$"),
-        (dict(nesterov=True), r"SGD: nesterov=True needs momentum > 0"),
-    ],
-)
-def test_sgd_rejects_bad_hyperparameters(kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        SGD([Value(1.0)], lr=0.1, **kwargs)
-
-
 def test_sgd_rejects_a_nesterov_that_is_not_a_bool():
     with pytest.raises(TypeError, match=r"^SGD: nesterov must be True or False, got 'yes' \(str\)$"):
         SGD([Value(1.0)], lr=0.1, momentum=0.9, nesterov="yes")
@@ -579,37 +566,31 @@ def test_sgd_lr_is_required():
 
 
 @pytest.mark.parametrize(
-    "kwargs, message",
+    "opt_cls, kwargs, message",
     [
-        (dict(betas=(1.0, 0.999)), r"^Adam: betas\[0\] must be a number in \[0, 1\), got 1.0$"),
-        (dict(betas=(0.9, -0.1)), r"^Adam: betas\[1\] must be a number in \[0, 1\), got -0.1$"),
-        (dict(betas=[0.9]), r"^Adam: betas must be a pair \(beta1, beta2\), got \[0.9\]$"),
-        (dict(eps=0.0), r"^Adam: eps must be a positive number, got 0.0$"),
-        (dict(weight_decay=-0.1), r"^Adam: weight_decay must be a number >= 0, got -0.1$"),
+        (SGD, dict(momentum=-0.1), r"^SGD: momentum must be a number in \[0, 1\), got -0.1$"),
+        (SGD, dict(momentum=1.0), r"^SGD: momentum must be a number in \[0, 1\), got 1.0$"),
+        (SGD, dict(weight_decay=-1.0), r"^SGD: weight_decay must be a number >= 0, got -1.0$"),
+        (SGD, dict(nesterov=True), r"^SGD: nesterov=True needs momentum > 0"),
+        (Adam, dict(betas=(1.0, 0.999)), r"^Adam: betas\[0\] must be a number in \[0, 1\), got 1.0$"),
+        (Adam, dict(betas=(0.9, -0.1)), r"^Adam: betas\[1\] must be a number in \[0, 1\), got -0.1$"),
+        (Adam, dict(betas=[0.9]), r"^Adam: betas must be a pair \(beta1, beta2\), got \[0.9\]$"),
+        (Adam, dict(eps=0.0), r"^Adam: eps must be a positive number, got 0.0$"),
+        (Adam, dict(weight_decay=-0.1), r"^Adam: weight_decay must be a number >= 0, got -0.1$"),
+        (RMSprop, dict(alpha=1.0), r"^RMSprop: alpha must be a number in \[0, 1\), got 1.0$"),
+        (RMSprop, dict(eps=-1e-8), r"^RMSprop: eps must be a positive number, got -1e-08$"),
+        (RMSprop, dict(momentum=1.5), r"^RMSprop: momentum must be a number in \[0, 1\), got 1.5$"),
+        (RMSprop, dict(weight_decay=-0.1), r"^RMSprop: weight_decay must be a number >= 0, got -0.1$"),
     ],
 )
-def test_adam_rejects_bad_hyperparameters(kwargs, message):
+def test_optimizer_rejects_a_bad_hyperparameter_value_with_value_error(opt_cls, kwargs, message):
     with pytest.raises(ValueError, match=message):
-        Adam([Value(1.0)], **kwargs)
+        opt_cls([Value(1.0)], lr=0.1, **kwargs)
 
 
 def test_adam_rejects_betas_that_are_not_a_pair():
     with pytest.raises(TypeError, match=r"^Adam: betas must be a pair \(beta1, beta2\), got 0.9 \(float\)$"):
         Adam([Value(1.0)], betas=0.9)
-
-
-@pytest.mark.parametrize(
-    "kwargs, message",
-    [
-        (dict(alpha=1.0), r"^RMSprop: alpha must be a number in \[0, 1\), got 1.0$"),
-        (dict(eps=-1e-8), r"^RMSprop: eps must be a positive number, got -1e-08$"),
-        (dict(momentum=1.5), r"^RMSprop: momentum must be a number in \[0, 1\), got 1.5$"),
-        (dict(weight_decay=-0.1), r"^RMSprop: weight_decay must be a number >= 0, got -0.1$"),
-    ],
-)
-def test_rmsprop_rejects_bad_hyperparameters(kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        RMSprop([Value(1.0)], **kwargs)
 
 
 # ---------------------------------------------------------------------------
@@ -785,3 +766,28 @@ def test_lambda_lr_giving_a_negative_lr_is_rejected():
     sched.step()  # factor 0: allowed
     with pytest.raises(ValueError, match=r"^SGD: lr must be a number >= 0, got -0.1 "):
         sched.step()
+
+
+# ---------------------------------------------------------------------------
+# check_learning_rate: the check every learning rate passes.
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lr", [0, 0.0, 0.5, 3])
+def test_check_learning_rate_accepts_a_number_at_least_zero_as_a_float(lr):
+    checked = check_learning_rate("fit", lr)
+    assert checked == lr and type(checked) is float
+
+
+@pytest.mark.parametrize(
+    "lr, error, message",
+    [
+        (-0.5, ValueError, r"^fit: lr_schedule\(2\) must be a number >= 0, got -0.5 \(a negative learning rate"),
+        (math.inf, ValueError, r"^fit: lr_schedule\(2\) must be a finite number, got inf$"),
+        ("0.1", TypeError, r"^fit: lr_schedule\(2\) must be a number, got '0.1' \(str\)$"),
+        (True, TypeError, r"^fit: lr_schedule\(2\) must be a number, got True \(bool\)$"),
+    ],
+)
+def test_check_learning_rate_rejects_a_bad_rate_naming_the_caller_and_the_argument(lr, error, message):
+    with pytest.raises(error, match=message):
+        check_learning_rate("fit", lr, name="lr_schedule(2)")

@@ -29,9 +29,11 @@ Example:
 
 from __future__ import annotations
 
-from numbers import Integral, Real
+from numbers import Real
 from typing import Iterable, Sequence, Union
 
+from ._checks import got, is_number, is_whole_number, wrong_type, wrong_value
+from ._types import Number
 from .engine import Value, dot, sum_values
 
 __all__ = [
@@ -44,7 +46,7 @@ __all__ = [
     "log_softmax",
 ]
 
-Scalar = Union[Value, float, int]
+Scalar = Union[Value, Number]
 Scalars = Union[Scalar, Iterable[Scalar]]
 
 # PyTorch's binary_cross_entropy clamps each log at -100, so that a probability
@@ -74,7 +76,7 @@ def mse_loss(preds: Scalars, targets: Scalars) -> Value:
     """
     fn = "mse_loss"
     ps, ts = _paired(fn, preds, targets, "preds", "targets")
-    return sum_values([(p - t) ** 2 for p, t in zip(ps, ts)]) / len(ps)
+    return sum_values([(p - t) ** 2 for p, t in zip(ps, ts, strict=True)]) / len(ps)
 
 
 def hinge_loss(scores: Scalars, labels: Scalars) -> Value:
@@ -93,11 +95,8 @@ def hinge_loss(scores: Scalars, labels: Scalars) -> Value:
     ss, ys = _paired(fn, scores, labels, "scores", "labels")
     for i, y in enumerate(ys):
         if y.data != 1.0 and y.data != -1.0:
-            raise ValueError(
-                f"{fn}: labels[{i}] is {y.data!r}; hinge labels must be +1 or -1 "
-                f"(for 0/1 labels pass 2*y - 1)"
-            )
-    return sum_values([(1 - y * s).relu() for s, y in zip(ss, ys)]) / len(ss)
+            wrong_value(fn, f"labels[{i}]", "+1 or -1", y.data, "for 0/1 labels pass 2*y - 1")
+    return sum_values([(1 - y * s).relu() for s, y in zip(ss, ys, strict=True)]) / len(ss)
 
 
 def binary_cross_entropy(probs: Scalars, targets: Scalars) -> Value:
@@ -126,18 +125,15 @@ def binary_cross_entropy(probs: Scalars, targets: Scalars) -> Value:
     """
     fn = "binary_cross_entropy"
     ps, ts = _paired(fn, probs, targets, "probs", "targets")
-    for i, p in enumerate(ps):
-        if not 0.0 <= p.data <= 1.0:
-            raise ValueError(
-                f"{fn}: probs[{i}] is {p.data!r}, not a probability in [0, 1]; pass "
-                f"probabilities (e.g. score.sigmoid()), or use "
-                f"binary_cross_entropy_with_logits for raw scores"
-            )
-    _check_targets_in_unit_interval(fn, ts)
+    _check_in_unit_interval(
+        fn, "probs", ps, "a probability in [0, 1]",
+        "pass probabilities, e.g. score.sigmoid(), or use binary_cross_entropy_with_logits for raw scores",
+    )
+    _check_in_unit_interval(fn, "targets", ts, "a number in [0, 1]", "usually 0 or 1, the true class")
     # All the terms t ln p + (1 - t) ln(1 - p) as one weighted sum (a 'dot' node).
     weights: list[Value] = []
     logs: list[Value] = []
-    for p, t in zip(ps, ts):
+    for p, t in zip(ps, ts, strict=True):
         weights += (t, 1 - t)
         logs += (_log_clamped(p), _log_clamped(1 - p))
     # 0 - s rather than -s: when every term is 0 (p = t = 1), -s would be -0.0,
@@ -162,8 +158,8 @@ def binary_cross_entropy_with_logits(logits: Scalars, targets: Scalars) -> Value
     """
     fn = "binary_cross_entropy_with_logits"
     zs, ts = _paired(fn, logits, targets, "logits", "targets")
-    _check_targets_in_unit_interval(fn, ts)
-    return sum_values([z.softplus() - t * z for z, t in zip(zs, ts)]) / len(zs)
+    _check_in_unit_interval(fn, "targets", ts, "a number in [0, 1]", "usually 0 or 1, the true class")
+    return sum_values([z.softplus() - t * z for z, t in zip(zs, ts, strict=True)]) / len(zs)
 
 
 def cross_entropy(logits: Sequence[Sequence[Scalar]], targets: Sequence[int]) -> Value:
@@ -185,7 +181,7 @@ def cross_entropy(logits: Sequence[Sequence[Scalar]], targets: Sequence[int]) ->
     rows = _rows(fn, logits)
     ks = _class_indices(fn, targets, len(rows), len(rows[0]))
     losses = []
-    for row, k in zip(rows, ks):
+    for row, k in zip(rows, ks, strict=True):
         shifted, log_sum_exp = _shifted_and_log_sum_exp(row)
         losses.append(log_sum_exp - shifted[k])
     return sum_values(losses) / len(rows)
@@ -247,48 +243,50 @@ def _log_clamped(x: Value) -> Value:
     return Value(_LOG_FLOOR, label="ln clamped at -100")
 
 
-def _check_targets_in_unit_interval(fn: str, ts: list[Value]) -> None:
-    for i, t in enumerate(ts):
-        if not 0.0 <= t.data <= 1.0:
-            raise ValueError(
-                f"{fn}: targets[{i}] is {t.data!r}; targets must be in [0, 1] "
-                f"(usually 0 or 1, the true class)"
-            )
+def _check_in_unit_interval(fn: str, name: str, xs: list[Value], what: str, why: str) -> None:
+    """Every xs[i].data in [0, 1] (nan is not); else a ValueError naming `name[i]`."""
+    for i, x in enumerate(xs):
+        if not 0.0 <= x.data <= 1.0:
+            wrong_value(fn, f"{name}[{i}]", what, x.data, why)
 
 
 def _scalar(x: object, fn: str, where: str) -> Value:
     """`x` as a Value (a number becomes a constant), or a TypeError naming `where`."""
     if isinstance(x, Value):
         return x
-    if isinstance(x, Real) and not isinstance(x, bool):
-        return Value(float(x))
+    if is_number(x):
+        return Value(float(x))  # type: ignore[arg-type]
     if isinstance(x, bool):  # e.g. labels written as (x > 0): True is not +1 for hinge
         raise TypeError(
-            f"{fn}: {where} is {x!r}, a bool; write the number it stands for "
-            f"(1 or 0, or +1/-1 for hinge labels)"
+            f"{fn}: {where} must be a Value or a number, got {got(x)}; write the number "
+            f"it stands for (1 or 0, or +1/-1 for hinge labels)"
         )
-    raise TypeError(f"{fn}: {where} must be a Value or a number, got {type(x).__name__}: {x!r}")
+    wrong_type(fn, where, "a Value or a number", x)
 
 
 def _sequence(fn: str, xs: object, name: str, allow_scalar: bool = False) -> list[Value]:
     """`xs` as a non-empty list of Values; one Value or number counts as a list of one
     when `allow_scalar`."""
+    what = "a list of Values or numbers"
     if isinstance(xs, (Value, Real)):
         if allow_scalar:
             return [_scalar(xs, fn, name)]
-        raise TypeError(
-            f"{fn}: {name} must be a list of Values or numbers, got a single "
-            f"{type(xs).__name__}: {xs!r} (wrap it in a list)"
-        )
+        raise TypeError(f"{fn}: {name} must be {what}, got {got(xs)}; wrap a single one in a list")
     if isinstance(xs, (str, bytes, dict, set, frozenset)) or not isinstance(xs, Iterable):
         # (A dict or a set would be walked in its own order, not sample by sample.)
-        raise TypeError(
-            f"{fn}: {name} must be a list of Values or numbers, got {type(xs).__name__}: {xs!r:.80}"
-        )
+        wrong_type(fn, name, what, xs)
     vs = [_scalar(x, fn, f"{name}[{i}]") for i, x in enumerate(xs)]
     if not vs:
-        raise ValueError(f"{fn}: {name} is empty; pass at least one value")
+        wrong_value(fn, name, "a non-empty list of Values or numbers", vs)
     return vs
+
+
+def _check_one_per_sample(fn: str, x_name: str, n_x: int, y_name: str, n_y: int) -> None:
+    """A ValueError unless there are as many `y_name` as `x_name` (one per sample)."""
+    if n_x != n_y:
+        raise ValueError(
+            f"{fn}: {y_name} must be as long as {x_name} (one per sample), got {n_y} {y_name} for {n_x} {x_name}"
+        )
 
 
 def _paired(
@@ -297,36 +295,30 @@ def _paired(
     """Two equally long, non-empty lists of Values, one per sample."""
     a = _sequence(fn, xs, x_name, allow_scalar=True)
     b = _sequence(fn, ys, y_name, allow_scalar=True)
-    if len(a) != len(b):
-        raise ValueError(
-            f"{fn}: {len(a)} {x_name} but {len(b)} {y_name}; pass one of each per sample"
-        )
+    _check_one_per_sample(fn, x_name, len(a), y_name, len(b))
     return a, b
 
 
 def _rows(fn: str, logits: object) -> list[list[Value]]:
     """The logits as a non-empty list of equally long, non-empty rows of Values."""
+    what = "a list with one list of class scores per sample"
     if isinstance(logits, (Value, Real, str, bytes)) or not isinstance(logits, Iterable):
-        raise TypeError(
-            f"{fn}: logits must be a list with one list of class scores per sample, "
-            f"got {type(logits).__name__}: {logits!r}"
-        )
+        wrong_type(fn, "logits", what, logits)
     rows_in = list(logits)
     if not rows_in:
-        raise ValueError(f"{fn}: logits is empty; pass one list of class scores per sample")
+        wrong_value(fn, "logits", "a non-empty list with one list of class scores per sample", rows_in)
     rows: list[list[Value]] = []
     for i, row in enumerate(rows_in):
         if isinstance(row, (Value, Real)):
             raise TypeError(
-                f"{fn}: logits[{i}] is a single {type(row).__name__} ({row!r}), but "
-                f"logits must hold one list of class scores per sample; for one "
-                f"sample write [[z1, z2, ...]]"
+                f"{fn}: logits[{i}] must be a list of class scores, got {got(row)}; "
+                f"logits holds one list per sample, so for one sample write [[z1, z2, ...]]"
             )
         rows.append(_sequence(fn, row, f"logits[{i}]"))
         if len(rows[i]) != len(rows[0]):
             raise ValueError(
-                f"{fn}: logits[{i}] has {len(rows[i])} class scores but logits[0] has "
-                f"{len(rows[0])}; every sample needs a score for every class"
+                f"{fn}: logits[{i}] must have {len(rows[0])} class scores, as logits[0] has "
+                f"(every sample needs a score for every class), got {len(rows[i])}"
             )
     return rows
 
@@ -334,25 +326,13 @@ def _rows(fn: str, logits: object) -> list[list[Value]]:
 def _class_indices(fn: str, targets: object, n_samples: int, n_classes: int) -> list[int]:
     """The targets as a list of ints in 0..n_classes-1, one per sample."""
     if isinstance(targets, (Value, Real, str, bytes)) or not isinstance(targets, Iterable):
-        raise TypeError(
-            f"{fn}: targets must be a list of class indices (ints), one per sample, "
-            f"got {type(targets).__name__}: {targets!r}"
-        )
+        wrong_type(fn, "targets", "a list of class indices (ints), one per sample", targets)
     ks = list(targets)
-    if len(ks) != n_samples:
-        raise ValueError(
-            f"{fn}: {n_samples} logits rows but {len(ks)} targets; pass one class index per sample"
-        )
-    indices = []
+    _check_one_per_sample(fn, "logits", n_samples, "targets", len(ks))
+    what = f"a class index in 0..{n_classes - 1}"
     for i, k in enumerate(ks):
-        if not isinstance(k, Integral) or isinstance(k, bool):
-            raise TypeError(
-                f"{fn}: targets[{i}] is {type(k).__name__} {k!r}; class indices must be ints"
-            )
-        if not 0 <= int(k) < n_classes:
-            raise ValueError(
-                f"{fn}: targets[{i}] is {k!r}, but the logits have {n_classes} "
-                f"classes, so a class index must be in 0..{n_classes - 1}"
-            )
-        indices.append(int(k))
-    return indices
+        if not is_whole_number(k):
+            wrong_type(fn, f"targets[{i}]", f"{what} (an int)", k)
+        if not 0 <= k < n_classes:
+            wrong_value(fn, f"targets[{i}]", what, k, f"the logits have {n_classes} classes")
+    return [int(k) for k in ks]

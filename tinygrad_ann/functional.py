@@ -17,14 +17,15 @@ from __future__ import annotations
 import math
 import warnings
 from numbers import Real
-from typing import Any, Callable, Sequence, Union
+from typing import Any, Callable, Iterable, Sequence, Union
 
+from ._checks import got, is_number, non_negative_number, positive_number, wrong_type
+from ._types import Number
 from .engine import OPS, Value, enable_grad, no_grad
 
 __all__ = ["grad", "value_and_grad", "gradcheck", "GradcheckError"]
 
-Number = Union[int, float]
-Inputs = Sequence[Union[Number, Value]]
+Inputs = Union[Number, Value, Sequence[Union[Number, Value]]]
 
 
 class GradcheckError(AssertionError):
@@ -41,34 +42,28 @@ class GradcheckError(AssertionError):
     """
 
 
-def _leaves(fn_name: str, args: Sequence[Any]) -> list[Value]:
-    """Fresh leaf Values holding the data of `args` (numbers or Values)."""
+def _fresh_leaves(owner: str, args: Sequence[Any], name: Callable[[int], str]) -> list[Value]:
+    """Fresh leaf Values holding the data of `args` (numbers or Values); a TypeError
+    that names `name(i)` for anything else."""
     leaves = []
     for i, x in enumerate(args):
         if isinstance(x, Value):
             leaves.append(Value(x.data, label=x.label))
+        elif is_number(x):
+            leaves.append(Value(x))
         else:
-            try:
-                leaves.append(Value(x))
-            except TypeError:
-                raise TypeError(
-                    f"{fn_name}: argument {i} must be a number or a Value, "
-                    f"got {type(x).__name__}: {x!r}"
-                ) from None
+            wrong_type(owner, name(i), "a number or a Value", x)
     return leaves
 
 
-def _call(fn_name: str, f: Callable[..., Any], xs: Sequence[Any]) -> Value:
+def _evaluate(owner: str, f: Callable[..., Any], xs: Sequence[Any]) -> Value:
     """f(*xs), checked to be a Value (a plain number counts as a constant)."""
     out = f(*xs)
     if isinstance(out, Value):
         return out
-    if isinstance(out, Real) and not isinstance(out, bool):
-        return Value(out)
-    raise TypeError(
-        f"{fn_name}: the function must return a Value (or a number), "
-        f"got {type(out).__name__}: {out!r}"
-    )
+    if is_number(out):
+        return Value(float(out))
+    raise TypeError(f"{owner}: the function must return a Value or a number, got {got(out)}")
 
 
 def value_and_grad(
@@ -82,9 +77,9 @@ def value_and_grad(
     """
 
     def f_value_and_grad(*args: Union[Number, Value]) -> tuple[float, Any]:
-        xs = _leaves("grad", args)
+        xs = _fresh_leaves("grad", args, lambda i: f"argument {i}")
         with enable_grad():  # a graph is needed, even when called inside no_grad()
-            out = _call("grad", f, xs)
+            out = _evaluate("grad", f, xs)
         _backward_leaving_others_alone(out, xs)
         grads = tuple(x.grad for x in xs)
         return out.data, (grads[0] if len(grads) == 1 else grads)
@@ -167,17 +162,13 @@ def gradcheck(
         True
     """
     if not callable(fn):
-        raise TypeError(f"gradcheck: fn must be callable, got {type(fn).__name__}")
-    if isinstance(inputs, (Value, Real)):
-        inputs = [inputs]
-    if not (eps > 0 and atol >= 0 and rtol >= 0):
-        raise ValueError(
-            f"gradcheck: eps must be > 0 and atol, rtol >= 0, got eps={eps!r}, "
-            f"atol={atol!r}, rtol={rtol!r}"
-        )
-    xs = _leaves("gradcheck", list(inputs))
+        wrong_type("gradcheck", "fn", "callable (a function of Values)", fn)
+    eps = positive_number("gradcheck", "eps", eps)
+    atol = non_negative_number("gradcheck", "atol", atol)
+    rtol = non_negative_number("gradcheck", "rtol", rtol)
+    xs = _fresh_leaves("gradcheck", _as_list(inputs), lambda i: f"inputs[{i}]")
     with enable_grad():  # a graph is needed, even when called inside no_grad()
-        out = _call("gradcheck", fn, xs)
+        out = _evaluate("gradcheck", fn, xs)
     _backward_leaving_others_alone(out, xs)
     kinks = _kinks_near(out, eps)
     if kinks:
@@ -190,11 +181,11 @@ def gradcheck(
     data = [x.data for x in xs]
 
     def f_at(i: int, x: float) -> float:
-        moved = [Value(d, label=v.label) for d, v in zip(data, xs)]
+        moved = [Value(d, label=v.label) for d, v in zip(data, xs, strict=True)]
         moved[i] = Value(x, label=xs[i].label)
         try:
             with no_grad():
-                return _call("gradcheck", fn, moved).data
+                return _evaluate("gradcheck", fn, moved).data
         except (ValueError, ArithmeticError) as e:
             raise GradcheckError(
                 f"gradcheck: {_name(i, xs[i])} = {data[i]!r} is within eps={eps!r} of "
@@ -213,7 +204,7 @@ def gradcheck(
         f_up, f_down = f_at(i, up), f_at(i, down)
         numeric = (f_up - f_down) / (up - down)
         analytic = x.grad
-        if not _close(analytic, numeric, atol, rtol):
+        if not _within_tolerance(analytic, numeric, atol, rtol):
             hint = f" (on a kink: {', '.join(kinks)})" if kinks else ""
             raise GradcheckError(
                 f"gradcheck: gradient of {_name(i, x)} at {data[i]!r} is wrong{hint}: "
@@ -243,11 +234,22 @@ def _not_smooth_hint(
     )
 
 
+def _as_list(inputs: object) -> list[Any]:
+    """gradcheck's inputs as a list: one number or Value is a list of one."""
+    if isinstance(inputs, (Value, Real)):
+        return [inputs]
+    if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Iterable):
+        wrong_type("gradcheck", "inputs", "a number, a Value, or a list of them", inputs)
+    return list(inputs)
+
+
 def _name(i: int, x: Value) -> str:
+    """How a message names input i: its position, and its label if it has one."""
     return f"input {i} ({x.label!r})" if x.label else f"input {i}"
 
 
-def _close(a: float, b: float, atol: float, rtol: float) -> bool:
+def _within_tolerance(a: float, b: float, atol: float, rtol: float) -> bool:
+    """|a - b| <= atol + rtol |b| (nan never is; an infinity only equals itself)."""
     if math.isnan(a) or math.isnan(b):
         return False
     if math.isinf(a) or math.isinf(b):

@@ -166,3 +166,29 @@ def test_demo_out_naming_a_file_says_it_is_a_file(tmp_path, capsys):
     (tmp_path / "a_file").write_text("not a folder")
     assert main(["demo", "--steps", "2", "--no-progress", "--out", str(tmp_path / "a_file")]) == 1
     assert "it is a file, not a folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"steps": 0}, ValueError, "demo: steps must be a whole number >= 1, got 0"),
+    ({"steps": 2.5}, TypeError, "demo: steps must be a whole number >= 1, got 2.5 (float)"),
+    ({"seed": "1"}, TypeError, "demo: seed must be a whole number, got '1' (str)"),
+    ({"out": 3}, TypeError, "demo: out must be a folder's path (a str or os.PathLike), got 3 (int)"),
+    ({"progress": "no"}, TypeError, "demo: progress must be True or False, got 'no' (str)"),
+])
+def test_demo_arguments_are_checked_before_training(kwargs, error, message, monkeypatch):
+    import tinygrad_ann.train as train
+
+    monkeypatch.setattr(train, "fit", lambda *a, **k: pytest.fail("trained before checking the arguments"))
+    with pytest.raises(error) as info:
+        demo(**kwargs)
+    assert str(info.value) == message
+
+
+def test_write_pictures_out_must_be_a_path():
+    with pytest.raises(TypeError, match=r"^write_pictures: out must be a folder's path"):
+        write_pictures(MLP(2, [3, 1], rng=0), [[0.0, 1.0]], [1], None)
+
+
+def test_main_argv_must_be_a_list_of_strings():
+    with pytest.raises(TypeError, match=r"^main: argv must be a list of strings .* got 'demo' \(str\)$"):
+        main("demo")

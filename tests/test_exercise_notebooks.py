@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tinygrad_ann.exercises import _execute, _results, grade_notebook, make_student_version
+from tinygrad_ann.exercises import grade_notebook, make_student_version
+from tinygrad_ann.exercises.notebooks import _execute, _results
 
 pytest.importorskip("nbclient")
 pytest.importorskip("nbformat")

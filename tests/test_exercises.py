@@ -1,7 +1,9 @@
 """The classroom checkers: right answers pass, blanks say 'not done yet', mistakes get a hint."""
 
+import importlib
 import json
 import math
+import pkgutil
 import signal
 import subprocess
 import sys
@@ -11,6 +13,7 @@ import time
 import pytest
 
 import tinygrad_ann.exercises as exercises
+import tinygrad_ann.exercises.sandbox as sandbox
 from tinygrad_ann import MLP, Value, custom_op
 from tinygrad_ann.exercises import (
     EXERCISES,
@@ -335,7 +338,7 @@ def test_make_student_version_names_the_notebook_and_cell_of_an_unmatched_marker
     src.write_text(json.dumps(_notebook(_markdown("# Title"), cell)))
     with pytest.raises(ValueError) as info:
         make_student_version(src, dst)
-    assert str(src) in str(info.value) and "cell 2" in str(info.value)
+    assert str(info.value).startswith(f"make_student_version: {src}: cell 2 ")
     assert not dst.exists()
 
 
@@ -443,7 +446,7 @@ def test_a_loop_that_never_ends_is_stopped_with_a_friendly_message():
     assert msg.startswith("❌ topological_sort: stopped — your code took more than 0.5 s")
     assert "loop that never ends" in msg
     assert any(f"while running your line `{line}`" in msg for line in ("while order:", "order.append(root)  # never ends", "order.pop()"))
-    assert "Traceback" not in msg and "exercises.py" not in msg
+    assert "Traceback" not in msg and "tinygrad_ann" not in msg and "sandbox.py" not in msg
 
 
 @needs_timer
@@ -497,7 +500,7 @@ def test_a_hidden_method_is_back_after_the_check_even_if_the_answer_is_stopped()
 
     check("topological_sort", interrupted)
     assert Value.__dict__["topological_order"] is original
-    assert not exercises._patches
+    assert not sandbox._patches
 
 
 def test_grading_reads_checker_lines_that_were_printed(tmp_path):
@@ -518,7 +521,7 @@ def test_grading_reads_checker_lines_that_were_printed(tmp_path):
 @needs_timer
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the memory in use from /proc")
 def test_a_loop_that_eats_memory_is_stopped(monkeypatch):
-    monkeypatch.setattr(exercises, "_MEMORY_LIMIT", 100 * 1024**2)
+    monkeypatch.setattr(sandbox, "_MEMORY_LIMIT", 100 * 1024**2)
 
     def hoard(root):
         kept = []
@@ -631,7 +634,11 @@ def test_a_function_called_with_the_wrong_number_of_arguments_is_told_how_it_is_
 
 
 def test_no_docstring_holds_an_exercise_answer():
-    docs = [exercises.__doc__] + [getattr(exercises, n).__doc__ or "" for n in exercises.__all__]
+    modules = [exercises] + [importlib.import_module(f"tinygrad_ann.exercises.{m.name}")
+                             for m in pkgutil.iter_modules(exercises.__path__) if m.name != "__main__"]
+    docs = [m.__doc__ or "" for m in modules]
+    docs += [getattr(m, n).__doc__ or "" for m in modules for n in getattr(m, "__all__", ())
+             if callable(getattr(m, n))]
     text = "\n".join(docs)
     for answer in ("1 - out.data", "s * (1 - s)", "b.data * out.grad", "a.data ** (n",
                    "'x': 20", "lr * p.grad", "_prev:", "visited.add"):
@@ -860,7 +867,7 @@ def test_mse_sum_instead_of_mean_is_named():
 
 
 def test_unknown_exercise_is_a_value_error_listing_them():
-    with pytest.raises(ValueError, match="tanh_backward"):
+    with pytest.raises(ValueError, match=r"^check: unknown name 'tanh_backwards'; choose one of .*'tanh_backward'"):
         check("tanh_backwards", tanh_backward)
 
 
@@ -916,7 +923,7 @@ def test_a_checker_that_calls_the_student_directly_still_points_at_the_students_
 
 
 def test_exercise_needs_a_name():
-    with pytest.raises(ValueError, match="non-empty string"):
+    with pytest.raises(ValueError, match="^exercise: name must be a non-empty string, got ''$"):
         exercise("", "task")
 
 
@@ -950,3 +957,78 @@ def test_an_op_of_the_lecture_kind_with_its_own_backward_counts_as_the_students(
         return out
 
     assert check("custom_op", cube).passed
+
+
+# -- 11. arguments: a wrong type is a TypeError, a wrong value a ValueError, named by the function --------
+
+
+def test_every_name_of_the_single_file_module_is_still_importable():
+    from tinygrad_ann.exercises import (  # noqa: F401
+        ANSWER_PLACEHOLDER, BEGIN, CODE_PLACEHOLDER, END, Checker, CheckResult, Exercise, grade_notebook,
+    )
+    assert set(exercises.__all__) == {
+        "check", "CheckResult", "EXERCISES", "Exercise", "exercise", "Wrong", "NotDone",
+        "call_answer", "grade_notebook", "make_student_version", "strip_solutions",
+    }
+
+
+def test_check_time_limit_of_the_wrong_type_is_a_type_error_naming_check():
+    with pytest.raises(TypeError) as info:
+        check("mse", mse, time_limit="3")
+    assert str(info.value) == "check: time_limit must be a number >= 0, got '3' (str)"
+
+
+@pytest.mark.parametrize("bad", [-1, float("nan")])
+def test_check_time_limit_below_zero_is_a_value_error(bad):
+    with pytest.raises(ValueError, match="^check: time_limit must be a number >= 0, got .*0 means no limit"):
+        check("mse", mse, time_limit=bad)
+
+
+def test_check_name_that_is_not_a_string_is_a_type_error():
+    with pytest.raises(TypeError, match=r"^check: name must be one of 'chain_rule', .* got 3 \(int\)$"):
+        check(3, mse)
+
+
+def test_exercise_arguments_of_the_wrong_type_are_type_errors_naming_exercise(own_exercises):
+    with pytest.raises(TypeError, match=r"^exercise: name must be a non-empty string, got 3 \(int\)$"):
+        exercise(3, "task")
+    with pytest.raises(TypeError, match=r"^exercise: task must be a string"):
+        exercise("t", None)
+    with pytest.raises(TypeError, match=r"^exercise: checker must be a function .*got 3 \(int\)$"):
+        exercise("t", "task")(3)
+    with pytest.raises(ValueError, match=r"^exercise: time_limit must be a number >= 0, got -2"):
+        exercise("t", "task", time_limit=-2)
+    assert "t" not in EXERCISES
+
+
+def test_call_answer_usage_must_be_a_string():
+    with pytest.raises(TypeError, match=r"^call_answer: usage must be a string .* got 2 \(int\)$"):
+        call_answer(lambda x: x, 1, usage=2)
+
+
+def test_strip_solutions_arguments_of_the_wrong_type_are_type_errors():
+    with pytest.raises(TypeError, match=r"^strip_solutions: source must be a string .* got None$"):
+        strip_solutions(None)
+    with pytest.raises(TypeError, match=r"^strip_solutions: markdown must be True or False, got 1 \(int\)$"):
+        strip_solutions("x = 1\n", markdown=1)
+
+
+def test_make_student_version_paths_must_be_paths(tmp_path):
+    with pytest.raises(TypeError, match=r"^make_student_version: solution_path must be a path .* got 1 \(int\)$"):
+        make_student_version(1, tmp_path / "out.ipynb")
+    with pytest.raises(TypeError, match=r"^make_student_version: student_path must be a path .* got None$"):
+        make_student_version(tmp_path / "in.ipynb", None)
+
+
+def test_grade_notebook_arguments_are_checked_before_anything_runs(tmp_path):
+    with pytest.raises(TypeError, match=r"^grade_notebook: path must be a path .* got None$"):
+        exercises.grade_notebook(None)
+    with pytest.raises(ValueError, match=r"^grade_notebook: timeout must be a positive number, got -1$"):
+        exercises.grade_notebook(tmp_path / "missing.ipynb", timeout=-1)
+
+
+def test_the_grading_command_line_takes_a_list_of_paths():
+    from tinygrad_ann.exercises.notebooks import main
+
+    with pytest.raises(TypeError, match=r"^main: argv must be a list of strings .* got 'a.ipynb' \(str\)$"):
+        main("a.ipynb")

@@ -19,8 +19,9 @@ import random
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Sequence, cast
 
+from ._checks import whole_number, wrong_type
 from .engine import Value
 
 if TYPE_CHECKING:
@@ -29,7 +30,14 @@ if TYPE_CHECKING:
 __all__ = ["main", "demo", "write_pictures", "DEMO_FILES"]
 
 
-def demo(steps: int = 100, seed: int = 1337, out: str | None = None, progress: bool = True) -> dict[str, float]:
+def _folder(owner: str, out: object) -> None:
+    """`out` must be a folder's path: a str or an os.PathLike."""
+    if not isinstance(out, (str, os.PathLike)):
+        wrong_type(owner, "out", "a folder's path (a str or os.PathLike)", out)
+
+
+def demo(steps: int = 100, seed: int = 1337, out: str | os.PathLike[str] | None = None,
+         progress: bool = True) -> dict[str, float]:
     """Train micrograd's moons demo; return {'loss', 'accuracy', 'seconds'} of the end.
 
     With `out`, the directory `out` gets the trained model and its pictures:
@@ -42,7 +50,16 @@ def demo(steps: int = 100, seed: int = 1337, out: str | None = None, progress: b
         >>> result = demo(steps=3, progress=False)
         >>> sorted(result)
         ['accuracy', 'loss', 'seconds']
+        >>> demo(steps=0)
+        Traceback (most recent call last):
+        ValueError: demo: steps must be a whole number >= 1, got 0
     """
+    whole_number("demo", "steps", steps, minimum=1)
+    whole_number("demo", "seed", seed, minimum=None)
+    if out is not None:
+        _folder("demo", out)
+    if not isinstance(progress, bool):
+        wrong_type("demo", "progress", "True or False", progress)
     from .datasets import make_moons, to_signed
     from .nn import MLP
     from .optim import SGD, LinearLR
@@ -54,7 +71,7 @@ def demo(steps: int = 100, seed: int = 1337, out: str | None = None, progress: b
         os.makedirs(out, exist_ok=True)
         if not os.access(out, os.W_OK):
             raise PermissionError(13, "cannot write into the folder", out)
-    X, y01 = make_moons(n_samples=100, noise=0.1, seed=seed)
+    X, y01 = cast("tuple[list[list[float]], list[int]]", make_moons(n_samples=100, noise=0.1, seed=seed))
     y = to_signed(y01)  # hinge loss wants labels -1 and +1
     model = MLP(2, [16, 16, 1], rng=random.Random(seed))
     optimizer = SGD(model.parameters(), lr=1.0)
@@ -84,13 +101,17 @@ def demo(steps: int = 100, seed: int = 1337, out: str | None = None, progress: b
 DEMO_FILES = ("model.json", "decision_boundary.png", "network.svg", "neuron_graph.svg")
 
 
-def write_pictures(model: "MLP", X: list[list[float]], y: list[int], out: str) -> list[str]:
+def write_pictures(model: "MLP", X: list[list[float]], y: list[int], out: str | os.PathLike[str]) -> list[str]:
     """Write the trained demo model and its pictures (`DEMO_FILES`) to `out`; return their paths.
 
     Example:
         >>> from tinygrad_ann import MLP
         >>> paths = write_pictures(MLP(2, [3, 1]), [[0.0, 1.0], [1.0, 0.0]], [1, -1], 'pictures')  # doctest: +SKIP
+        >>> write_pictures(MLP(2, [3, 1]), [[0.0, 1.0]], [1], out=None)
+        Traceback (most recent call last):
+        TypeError: write_pictures: out must be a folder's path (a str or os.PathLike), got None
     """
+    _folder("write_pictures", out)
     # Imported here: matplotlib and graphviz are needed only for pictures.
     from matplotlib.figure import Figure
 
@@ -113,7 +134,8 @@ def write_pictures(model: "MLP", X: list[list[float]], y: list[int], out: str) -
     # bias, the point's coordinates, the weighted sum and the activation. The
     # first hidden neuron that is active on the point, so that gradient flows.
     x = [Value(c, label=f"x{i + 1}") for i, c in enumerate(X[0])]
-    outputs = model.layers[0](x)
+    first = model.layers[0](x)
+    outputs = [first] if isinstance(first, Value) else first  # a layer of one neuron gives one Value
     k = next((k for k, o in enumerate(outputs) if o.data > 0.0), 0)
     output = outputs[k]
     output.label = "out"
@@ -135,7 +157,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         >>> main(['demo', '--steps', '3', '--seed', '0', '--no-progress'])   # doctest: +ELLIPSIS
         final loss ..., training accuracy ... (3 steps in ... s)
         0
+        >>> main('demo')
+        Traceback (most recent call last):
+        TypeError: main: argv must be a list of strings (the command line's words) or None, got 'demo' (str)
     """
+    if argv is not None and (not isinstance(argv, (list, tuple)) or not all(isinstance(a, str) for a in argv)):
+        wrong_type("main", "argv", "a list of strings (the command line's words) or None", argv)
     parser = argparse.ArgumentParser(prog="tinygrad-ann", description="tinygrad_ann: autograd and neural networks for learning.")
     commands = parser.add_subparsers(dest="command", required=True)
     d = commands.add_parser("demo", help="train micrograd's moons demo in a few seconds")
@@ -187,14 +214,17 @@ def _student_versions(parser: argparse.ArgumentParser, solutions: list[str], out
         except json.JSONDecodeError:  # (a ValueError: caught first)
             print(f"tinygrad-ann student-version: {path}: not a notebook (invalid JSON)", file=sys.stderr)
             return 1
-        except ValueError as e:  # e.g. a BEGIN SOLUTION without its END; it names the notebook
-            print(f"tinygrad-ann student-version: {e}", file=sys.stderr)
+        except ValueError as e:  # e.g. a BEGIN SOLUTION without its END; it names the notebook and cell
+            # Said as this command's error, not as the function's ("make_student_version: ...").
+            print(f"tinygrad-ann student-version: {str(e).removeprefix('make_student_version: ')}",
+                  file=sys.stderr)
             return 1
         except OSError as e:
             print(f"tinygrad-ann student-version: {path}: {e.strerror or e}", file=sys.stderr)
             return 1
         print(f"wrote {target} ({blanks} blank{'s' if blanks != 1 else ''} to fill in)")
     return 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -21,7 +21,6 @@ from tinygrad_ann.viz import (
     BackpropReplay,
     DotNotFoundError,
     Drawing,
-    backprop_steps,
     draw_dot,
     draw_network,
     find_dot,
@@ -326,7 +325,7 @@ def test_without_params_all_leaves_share_one_colour():
 
 
 def test_params_rejects_non_values():
-    with pytest.raises(TypeError, match="params= must hold Values"):
+    with pytest.raises(TypeError, match=r"^draw_dot: params\[0\] must be a Value, got 1.0 \(float\)$"):
         draw_dot(Value(1.0) * 2, params=[1.0])
 
 
@@ -346,9 +345,9 @@ def test_grad_color_fills_grad_cells_by_magnitude():
     drawing = draw_dot(y, grad_color=True, legend=True)
     order = y.topological_order()
     nodes = svg_nodes(drawing)
-    strongest = viz._GRAD_BANDS[0][1]
+    strongest = viz.style.GRAD_BANDS[0][1]
     assert strongest.lower() in fills(nodes[f"v{order.index(a)}"])
-    assert not fills(nodes[f"v{order.index(b)}"]) & {c.lower() for _, c, _ in viz._GRAD_BANDS}
+    assert not fills(nodes[f"v{order.index(b)}"]) & {c.lower() for _, c, _ in viz.style.GRAD_BANDS}
     assert "|grad| / largest |grad|:" in svg_texts(drawing)
 
 
@@ -357,7 +356,7 @@ def test_no_grad_colours_without_grad_color():
     y = a * 3
     y.backward()
     source = draw_dot(y).source
-    assert not any(colour in source for _, colour, _ in viz._GRAD_BANDS)
+    assert not any(colour in source for _, colour, _ in viz.style.GRAD_BANDS)
 
 
 # ---------------------------------------------------------------------------
@@ -469,7 +468,7 @@ def test_rendering_prints_no_warnings(capfd):
 
 
 def test_find_dot_prefers_the_system_dot(monkeypatch):
-    monkeypatch.setattr(viz.shutil, "which", lambda name: "/usr/bin/dot" if name == "dot" else None)
+    monkeypatch.setattr(viz.render.shutil, "which", lambda name: "/usr/bin/dot" if name == "dot" else None)
     assert find_dot() == "/usr/bin/dot"
 
 
@@ -477,15 +476,15 @@ def test_find_dot_falls_back_to_graphviz_pure_next_to_python(monkeypatch, tmp_pa
     exe = tmp_path / ("graphviz-pure.exe" if os.name == "nt" else "graphviz-pure")
     exe.write_text("")
     exe.chmod(0o755)
-    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
-    monkeypatch.setattr(viz.sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setattr(viz.render.shutil, "which", lambda name: None)
+    monkeypatch.setattr(viz.render.sys, "executable", str(tmp_path / "python"))
     assert find_dot() == str(exe)
 
 
 def test_missing_backend_error_says_how_to_install(monkeypatch, tmp_path):
-    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
-    monkeypatch.setattr(viz.sys, "executable", str(tmp_path / "python"))
-    monkeypatch.setattr(viz.sysconfig, "get_path", lambda name: str(tmp_path))
+    monkeypatch.setattr(viz.render.shutil, "which", lambda name: None)
+    monkeypatch.setattr(viz.render.sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setattr(viz.render.sysconfig, "get_path", lambda name: str(tmp_path))
     with pytest.raises(DotNotFoundError) as info:
         draw_dot(Value(1.0) * 2).pipe()
     message = str(info.value)
@@ -598,8 +597,8 @@ def test_replay_highlights_the_node_whose_backward_runs():
     replay = BackpropReplay(d)
     ic = replay.order.index(c)
     nodes = svg_nodes(replay[2])
-    assert viz._ACTIVE.lower() in fills(nodes[f"v{ic}op"])
-    assert viz._ACTIVE.lower() not in fills(nodes[f"v{replay.order.index(d)}op"])
+    assert viz.style.ACTIVE.lower() in fills(nodes[f"v{ic}op"])
+    assert viz.style.ACTIVE.lower() not in fills(nodes[f"v{replay.order.index(d)}op"])
 
 
 def test_replay_caption_shows_the_local_derivative_rule():
@@ -623,11 +622,11 @@ def test_replay_of_a_huge_graph_raises_with_advice():
         BackpropReplay(x)
 
 
-def test_backprop_steps_returns_a_list_of_drawings():
+def test_a_replay_iterates_over_its_frames_as_drawings():
     d, *_ = shared_graph()
-    frames = backprop_steps(d)
-    assert isinstance(frames, list) and len(frames) == 3
-    assert all(isinstance(f, graphviz.Digraph) for f in frames)
+    frames = list(BackpropReplay(d))
+    assert len(frames) == 3
+    assert all(isinstance(f, Drawing) for f in frames)
 
 
 def test_save_frames_writes_one_png_per_step(tmp_path):
@@ -730,11 +729,11 @@ def test_draw_network_draws_every_connection():
 def test_draw_network_colours_connections_by_sign_and_widths_by_magnitude():
     source = draw_network(stub_mlp(), values=False).source
     edge = {ln.split("[")[0].strip(): ln for ln in source.splitlines() if "->" in ln}
-    assert viz._POSITIVE in edge["x1 -> n1_2"]  # w = 2, the largest: the thickest
+    assert viz.style.POSITIVE in edge["x1 -> n1_2"]  # w = 2, the largest: the thickest
     assert "penwidth=4.00" in edge["x1 -> n1_2"]
-    assert viz._NEGATIVE in edge["x2 -> n1_1"]  # w = -1: half as thick
+    assert viz.style.NEGATIVE in edge["x2 -> n1_1"]  # w = -1: half as thick
     assert "penwidth=2.30" in edge["x2 -> n1_1"]
-    assert viz._ZERO in edge["x2 -> n1_3"]  # w = 0: grey and thin
+    assert viz.style.ZERO in edge["x2 -> n1_3"]  # w = 0: grey and thin
     assert "penwidth=0.60" in edge["x2 -> n1_3"]
 
 
@@ -761,7 +760,7 @@ def test_draw_network_grads_mode_shows_gradients():
     assert "b.grad = -0.25" in texts
     assert "connections (w.grad):" in texts
     edges = [ln for ln in drawing.source.splitlines() if "->" in ln and "invis" not in ln]
-    assert edges and all(viz._POSITIVE in ln for ln in edges)  # every w.grad is +0.5
+    assert edges and all(viz.style.POSITIVE in ln for ln in edges)  # every w.grad is +0.5
 
 
 def test_draw_network_accepts_a_layer_and_a_neuron():
@@ -1325,7 +1324,7 @@ def test_input_fill_is_unlike_every_grad_shade_and_zero_has_a_key():
     def rgb(colour):
         return [int(colour[k:k + 2], 16) for k in (1, 3, 5)]
 
-    for _, shade, _ in viz._GRAD_BANDS:  # the old pale yellow was 19 from the lightest
+    for _, shade, _ in viz.style.GRAD_BANDS:  # the old pale yellow was 19 from the lightest
         assert math.dist(rgb(ROLE_COLORS["input"]), rgb(shade)) > 40
     y = Value(1.0) * 2
     y.backward()
@@ -1362,9 +1361,9 @@ def test_save_frames_as_svg_ignores_dpi(tmp_path):
 
 def test_missing_backend_error_names_every_folder_searched(monkeypatch, tmp_path):
     venv, scripts = tmp_path / "venv" / "bin", tmp_path / "scripts"
-    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
-    monkeypatch.setattr(viz.sys, "executable", str(venv / "python"))
-    monkeypatch.setattr(viz.sysconfig, "get_path", lambda name: str(scripts))
+    monkeypatch.setattr(viz.render.shutil, "which", lambda name: None)
+    monkeypatch.setattr(viz.render.sys, "executable", str(venv / "python"))
+    monkeypatch.setattr(viz.render.sysconfig, "get_path", lambda name: str(scripts))
     with pytest.raises(DotNotFoundError) as info:
         find_dot()
     assert str(venv) in str(info.value) and str(scripts) in str(info.value)

@@ -1,0 +1,323 @@
+"""draw_network: a Neuron, Layer or MLP as columns of neurons joined by their weights.
+
+Neurons, not scalars: inputs on the left, then one column per layer; each
+connection blue for a positive weight and red for a negative one, as thick
+as |weight|.
+
+Example:
+    >>> from tinygrad_ann import MLP
+    >>> g = draw_network(MLP(2, [3, 1], rng=0))
+    >>> 'hidden 1' in g.source and 'output' in g.source
+    True
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from itertools import pairwise
+from typing import Any, Callable, NamedTuple
+
+from .._checks import got, one_of, whole_number
+from ..engine import Value
+from .render import Drawing, check_format
+from .style import (
+    INK, NEGATIVE, POSITIVE, ROLE_COLORS, ZERO, CaptionLine, caption_table, check_rankdir,
+    check_title, four_decimals, html_label, legend_row, new_drawing, short_number, text_line,
+    text_width,
+)
+
+__all__ = ["draw_network"]
+
+
+def _network_layers(model: Any) -> list[list[Any]]:
+    """The model's neurons layer by layer: an MLP (.layers), a Layer (.neurons), a Neuron (.w)."""
+    if hasattr(model, "layers"):
+        layers = [list(layer.neurons) for layer in model.layers]
+    elif hasattr(model, "neurons"):
+        layers = [list(model.neurons)]
+    elif hasattr(model, "w") and hasattr(model, "b"):
+        layers = [[model]]
+    else:
+        hint = " To draw a computation graph use draw_dot(value)." if isinstance(model, Value) else ""
+        raise TypeError(
+            f"draw_network: model must be a Neuron, Layer or MLP (an object with .w and .b, "
+            f".neurons or .layers), got {got(model)}.{hint}"
+        )
+    if not layers or any(not layer for layer in layers):
+        raise ValueError("draw_network: the model has a layer with no neurons")
+    fan_in = len(layers[0][0].w)
+    for k, layer in enumerate(layers):
+        for j, neuron in enumerate(layer):
+            if len(neuron.w) != fan_in:
+                raise ValueError(
+                    f"draw_network: neuron {j + 1} of layer {k + 1} has {len(neuron.w)} "
+                    f"weights, but {fan_in} values come into that layer"
+                )
+        fan_in = len(layer)
+    return layers
+
+
+def _activation_name(neuron: Any) -> str:
+    """'relu', 'tanh', ...: the neuron's activation as a string, or a function's name."""
+    act = getattr(neuron, "activation", None)
+    if act is None:
+        return "linear"
+    if isinstance(act, str):
+        return act
+    return getattr(act, "__name__", type(act).__name__)
+
+
+class _Shown(NamedTuple):
+    """What the picture shows of each weight and bias (show='weights' or 'grads')."""
+
+    pick: Callable[[Value], float]  # the number drawn: v.data or v.grad
+    noun: str  # what a connection's number is called: 'weight' or 'w.grad'
+    bias_name: str  # what a neuron's number is called: 'b' or 'b.grad'
+
+
+_SHOWN = {
+    "weights": _Shown(lambda v: v.data, "weight", "b"),
+    "grads": _Shown(lambda v: v.grad, "w.grad", "b.grad"),
+}
+
+# One column of the picture: its title, and its nodes as (name, label, fill).
+_Column = tuple[str, list[tuple[str, str, str]]]
+
+
+def _network_key(show: str, shown: _Shown, numbers: list[float], legend: bool) -> list[CaptionLine]:
+    """The caption's lines: the legend (if asked for), and a note when every number is 0."""
+    noun = shown.noun
+    all_zero = all(x == 0.0 for x in numbers)
+    zero_note = (f"every {noun} is 0" + (": call backward() first?" if show == "grads" else "")
+                 + " (drawn thin and grey)")
+    keys: list[CaptionLine] = []
+    if legend:
+        keys.append(legend_row(
+            f"connections ({noun}):",
+            [(POSITIVE, "positive"), (NEGATIVE, "negative"), (ZERO, "zero")],
+            line=True,
+            note=zero_note if all_zero else f"thicker = larger |{noun}|",
+        ))
+        what_b = "the gradient of its bias" if show == "grads" else "its bias"
+        keys.append(text_line(f"each neuron shows its activation and {shown.bias_name} = {what_b}",
+                              12, "#555555"))
+    elif all_zero:
+        keys.append(text_line(zero_note, 12, "#555555"))
+    return keys
+
+
+def _columns(layers: list[list[Any]], shown: _Shown) -> tuple[list[_Column], float]:
+    """The columns (inputs, then each layer's neurons) and the size of a neuron (inches).
+
+    A neuron shows its activation and its bias (`relu / b = 0.13`); every neuron
+    is as large as the widest of these needs.
+    """
+    n_inputs = len(layers[0][0].w)
+    neuron_texts = [
+        [(_activation_name(neuron), f"{shown.bias_name} = {short_number(shown.pick(neuron.b))}")
+         for neuron in layer]
+        for layer in layers
+    ]
+    widest = max(max(text_width(a, 11), text_width(b, 9)) for layer in neuron_texts for a, b in layer)
+    size = max(0.75, (widest + 12) / 72)  # inches: every neuron the same size
+    columns: list[_Column] = [
+        ("input", [(f"x{i + 1}", html_label(f"x{i + 1}"), ROLE_COLORS["input"]) for i in range(n_inputs)]),
+    ]
+    for k, texts in enumerate(neuron_texts):
+        is_output = k == len(layers) - 1
+        fill = "#CCDDAA" if is_output else ROLE_COLORS["parameter"]  # Tol pale green / blue
+        columns.append(("output" if is_output else f"hidden {k + 1}", [
+            (f"n{k + 1}_{j + 1}",
+             html_label(f"{html.escape(act)}<br/><font point-size=\"9\">{html.escape(bias)}</font>"),
+             fill)
+            for j, (act, bias) in enumerate(texts)
+        ]))
+    return columns, size
+
+
+class _Layout:
+    """Where every node of the picture goes, in points.
+
+    Column c sits at `along[c]` (left to right for 'LR'); its node j at
+    `place(c, j)` across (top to bottom for 'LR'), centred on the middle line.
+    The gap between two columns grows with how many lines cross it (16 x 16
+    neurons: 256), so that they spread out. With numbers on the lines,
+    `label_at[k]` is how far back from the head of a line into layer k its
+    number sits.
+    """
+
+    def __init__(self, counts: list[int], size: float, rankdir: str, numbers: list[str] | None) -> None:
+        self.counts, self.rankdir = counts, rankdir
+        self.radius = size * 72 / 2
+        self.step = size * 72 + 14
+        self.gaps = [max(size * 72 + 80, 0.3 * math.sqrt(a * b) * self.step) for a, b in pairwise(counts)]
+        self.label_at: list[float] = [0.0] * (len(counts) - 1)
+        if numbers is not None:
+            self._make_room_for(numbers)
+        self.along = [0.0]
+        for g in self.gaps:
+            self.along.append(self.along[-1] + g)
+        self.across_title = (max(counts) - 1) / 2 * self.step + size * 72 / 2 + 22
+
+    def _make_room_for(self, numbers: list[str]) -> None:
+        """Spread the nodes so that the numbers written on the lines fit.
+
+        A number sits on its own line, in a white box, a distance `back` before
+        the neuron the line goes into. There, the lines into one neuron are
+        `back / gap * step` apart, and the numbers on them fill a band; the
+        bands of neighbouring neurons must not meet. Chosen so that no two
+        numbers overlap and none touches a neuron.
+        """
+        counts = self.counts
+        width_pt = max(text_width(t, 9) for t in numbers) + 4
+        height_pt = 13.0
+        across_size, along_size = (height_pt, width_pt) if self.rankdir in ("LR", "RL") else (width_pt, height_pt)
+        room = across_size + 7  # the least distance between two numbers' centres, across
+        back = self.radius + along_size / 2 + 12  # clear of the neuron and the arrowhead
+        for k, gap in enumerate(self.gaps):  # column k feeds layer k (column k + 1)
+            if counts[k + 1] > 1:  # the bands of the neurons of this layer must not meet
+                self.step = max(self.step, (counts[k] + 1) * room)
+            self.step = max(self.step, room * gap / back)  # the numbers into one neuron apart
+        for k in range(len(self.gaps)):
+            widest_f = (1 - room / self.step) / counts[k] if counts[k + 1] > 1 else 1.0
+            self.gaps[k] = max(self.gaps[k], back / widest_f)
+            self.label_at[k] = back
+
+    def place(self, c: int, j: int) -> float:
+        """How far across node j of column c sits from the middle line."""
+        return (j - (self.counts[c] - 1) / 2) * self.step
+
+    def pos(self, a: float, c: float) -> str:
+        """The pinned position (neato's pos="x,y!", inches) of a point `a` along, `c` across."""
+        a, c = a / 72, c / 72  # inches
+        x, y = {"LR": (a, -c), "RL": (-a, -c), "TB": (c, -a), "BT": (c, a)}[self.rankdir]
+        return f"{x:.3f},{y:.3f}!"
+
+
+def _draw_columns(dot: Drawing, columns: list[_Column], layout: _Layout, size: float) -> None:
+    """Each column's title, and its inputs or neurons as circles."""
+    for c, (name, nodes) in enumerate(columns):
+        across = -layout.across_title if layout.rankdir in ("LR", "RL") else -layout.across_title - 22
+        dot.node(f"title_{c}", name, shape="plaintext", fontsize="12", fontcolor="#555555",
+                 pos=layout.pos(layout.along[c], across))
+        for j, (node_id, text, fill) in enumerate(nodes):
+            dot.node(node_id, text, shape="circle", style="filled", fillcolor=fill, color=INK,
+                     fontsize="11", width=f"{size:.2f}", fixedsize="true",
+                     pos=layout.pos(layout.along[c], layout.place(c, j)))
+
+
+def _line_style(x: float, largest: float) -> tuple[str, str]:
+    """A connection's colour (by the sign of x) and width (by |x| / largest |x|)."""
+    colour = ZERO if x == 0.0 or x != x else (POSITIVE if x > 0 else NEGATIVE)
+    # All zero (before backward(), or a dead layer): every line thin.
+    ratio = 0.0 if largest == 0.0 else 1.0 if math.isinf(x) else min(abs(x) / largest, 1.0)
+    return colour, f"{0.6 + 3.4 * (ratio if x == x else 0.0):.2f}"
+
+
+def _draw_connections(
+    dot: Drawing, layers: list[list[Any]], layout: _Layout, shown: _Shown, values: bool, largest: float,
+) -> None:
+    """A line per weight, from its input to its neuron; with `values`, its number on it."""
+    n_inputs = len(layers[0][0].w)
+    for k, layer in enumerate(layers):
+        # node names as in the picture: inputs x1, x2, ...; neuron j of layer k is nk_j
+        sources = ([f"x{i + 1}" for i in range(n_inputs)] if k == 0
+                   else [f"n{k}_{i + 1}" for i in range(len(layers[k - 1]))])
+        source_names = ([f"input x{i + 1}" for i in range(n_inputs)] if k == 0
+                        else [f"neuron {i + 1} of layer {k}" for i in range(len(layers[k - 1]))])
+        for j, neuron in enumerate(layer):
+            for i, w in enumerate(neuron.w):
+                x = shown.pick(w)
+                colour, penwidth = _line_style(x, largest)
+                tooltip = f"{shown.noun} from {source_names[i]} to neuron {j + 1} of layer {k + 1}: {four_decimals(x)}"
+                dot.edge(sources[i], f"n{k + 1}_{j + 1}", color=colour, tooltip=tooltip, penwidth=penwidth)
+                if values:
+                    t = layout.label_at[k] / layout.gaps[k]  # the fraction of the line back from its head
+                    text = short_number(x)
+                    dot.node(f"w{k + 1}_{j + 1}_{i + 1}", text, shape="box", style="filled",
+                             fillcolor="white", color="white", penwidth="0", fontsize="9",
+                             fontcolor=colour, tooltip=tooltip, fixedsize="true",
+                             width=f"{(text_width(text, 9) + 4) / 72:.3f}", height=f"{13 / 72:.3f}",
+                             margin="0",
+                             pos=layout.pos(layout.along[k + 1] - layout.label_at[k],
+                                            layout.place(k + 1, j) + t * (layout.place(k, i) - layout.place(k + 1, j))))
+
+
+def draw_network(
+    model: Any,
+    show: str = "weights",
+    rankdir: str = "LR",
+    *,
+    format: str = "svg",
+    values: bool | None = None,
+    legend: bool = True,
+    max_edges: int = 1000,
+    title: str | None = None,
+) -> Drawing:
+    """Draw a Neuron, Layer or MLP as columns of neurons joined by their weights.
+
+    Inputs on the left, then one column per layer. Each connection is blue for a
+    positive weight and red for a negative one, as thick as |weight|; each
+    neuron shows its activation and bias (e.g. `relu / b = 0.13`). With
+    `show='grads'` the same picture shows `w.grad` and `b.grad` instead, after
+    `backward()`: where the connections are grey, no gradient arrives.
+
+    Args:
+        model: an MLP (`.layers`), a Layer (`.neurons`) or a Neuron (`.w`, `.b`,
+            `.activation`).
+        show: 'weights' or 'grads'.
+        rankdir: 'LR' (inputs on the left) or 'TB' (inputs on top).
+        format: the default output format of `.pipe()` / `.render()`.
+        values: write each number on its connection; by default only when
+            there are at most 24 connections (it is always in the SVG tooltip).
+        legend: add a key to the colours above the picture.
+        max_edges: a model with more connections raises a ValueError that says
+            how to draw a part of it.
+        title: a caption above the picture.
+
+    Example:
+        >>> class Neuron:                 # anything with .w, .b and .activation
+        ...     def __init__(self, w, b):
+        ...         self.w = [Value(x) for x in w]; self.b = Value(b); self.activation = 'tanh'
+        >>> g = draw_network(Neuron([0.5, -1.5], 0.1))
+        >>> 'b = 0.10' in g.source and '#EE6677' in g.source      # -1.5 drawn red
+        True
+        >>> g.render('neuron', format='png', cleanup=True)        # doctest: +SKIP
+        'neuron.png'
+    """
+    one_of("draw_network", "show", show, ("weights", "grads"))
+    check_rankdir("draw_network", rankdir)
+    check_format("draw_network", format)
+    check_title("draw_network", title)
+    max_edges = whole_number("draw_network", "max_edges", max_edges, minimum=1)
+    layers = _network_layers(model)
+    n_edges = sum(len(neuron.w) for layer in layers for neuron in layer)
+    if n_edges > max_edges:
+        raise ValueError(
+            f"draw_network: {n_edges:,} connections are too many to draw readably "
+            f"(max_edges={max_edges:,}); draw one layer, e.g. draw_network(model.layers[-1]), "
+            f"or raise max_edges"
+        )
+    if values is None:
+        values = n_edges <= 24
+    shown = _SHOWN[show]
+    numbers = [shown.pick(w) for layer in layers for neuron in layer for w in neuron.w]
+    largest = max((abs(x) for x in numbers if x == x and not math.isinf(x)), default=0.0)
+
+    dot = new_drawing(rankdir, format, caption_table(title, _network_key(show, shown, numbers, legend)))
+    # Every neuron's place is computed here and pinned (neato with pos="x,y!"),
+    # not left to dot's layered layout: the columns stay in order top to bottom
+    # (x1 above x2, neuron 1 above neuron 2) with any dot program, and the
+    # connections are straight lines, as in the textbooks. Nodes are drawn
+    # after edges, so the numbers on the lines (white boxes) are on top.
+    dot.engine = "neato"
+    dot.attr(splines="line", outputorder="edgesfirst")
+    dot.attr("edge", arrowsize="0.5")
+
+    columns, size = _columns(layers, shown)
+    counts = [len(nodes) for _, nodes in columns]
+    layout = _Layout(counts, size, rankdir, [short_number(x) for x in numbers] if values else None)
+    _draw_columns(dot, columns, layout, size)
+    _draw_connections(dot, layers, layout, shown, values, largest)
+    return dot

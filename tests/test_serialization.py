@@ -164,8 +164,15 @@ def test_saving_a_custom_activation_is_a_clear_error(path):
 
 
 def test_saving_something_that_is_not_a_model_is_a_type_error(path):
-    with pytest.raises(TypeError, match="save"):
+    with pytest.raises(TypeError, match=r"^save: model must be a Neuron, Layer or MLP, got \{'w': 1.0\} \(dict\)$"):
         save({"w": 1.0}, path)
+    assert not path.exists()
+
+
+def test_loading_into_something_that_is_not_a_model_is_a_type_error(path):
+    save(Neuron(2, rng=0), path)
+    with pytest.raises(TypeError, match=r"^load: into must be a Neuron, Layer or MLP, got \{\} \(dict\)$"):
+        load(path, into={})
 
 
 def test_failed_save_keeps_the_previous_file(path):
@@ -195,7 +202,9 @@ def test_a_bad_size_in_the_architecture_is_named(path, nin):
            "architecture": {"type": "Neuron", "nin": nin, "activation": "relu"},
            "parameters": {"w.0": 1.0, "b": 0.0}}
     path.write_text(json.dumps(doc))
-    with pytest.raises(ValueError, match=r"nin must be a positive integer"):
+    with pytest.raises(
+        ValueError, match=r"^load: '.*model.json' has an invalid architecture .*: nin must be a whole number >= 1, got "
+    ):
         load(path)
 
 

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import json
 import os
+from itertools import pairwise
 from typing import Any, Union
 
+from ._checks import got, is_whole_number, wrong_type
 from .nn import ACTIVATIONS, MLP, Layer, Module, Neuron
 
 __all__ = ["save", "load", "FORMAT", "FORMAT_VERSION"]
@@ -47,13 +49,9 @@ def save(model: Module, path: PathLike) -> None:
         >>> sorted(json.load(open(path)))
         ['architecture', 'format', 'parameters', 'version']
     """
-    config = getattr(model, "config", None)
-    if not isinstance(model, Module) or config is None:
-        raise TypeError(
-            f"save: expected a Neuron, Layer or MLP, got {type(model).__name__}"
-        )
+    _check_model("save", "model", model)
     try:
-        architecture = config()
+        architecture = model.config()  # type: ignore[attr-defined]
     except ValueError as e:  # e.g. a custom activation function, which JSON cannot hold
         raise ValueError(f"save: {e}") from None
     document = {
@@ -97,8 +95,9 @@ def load(path: PathLike, into: Module | None = None) -> Module:
     """Read a model written by `save`: a new model, or the weights into `into`.
 
     With `into`, the file's architecture must match that model's, and its
-    weights are loaded into it (it is returned). Any problem raises ValueError
-    naming it, before anything is changed.
+    weights are loaded into it (it is returned). Any problem with the file raises
+    ValueError naming it, before anything is changed; an `into` that is not a
+    Neuron, Layer or MLP is a TypeError.
 
     Example:
         >>> import os, tempfile
@@ -108,6 +107,8 @@ def load(path: PathLike, into: Module | None = None) -> Module:
         >>> load(path)
         MLP(2 → 3 relu → 1 linear; 13 parameters)
     """
+    if into is not None:
+        _check_model("load", "into", into)
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
@@ -131,6 +132,9 @@ def load(path: PathLike, into: Module | None = None) -> Module:
 def from_document(document: Any, into: Module | None = None, source: str = "the document") -> Module:
     """Build (or fill `into`) from a parsed save file: the checks `load` runs.
 
+    A problem with the document is a ValueError that names `source` (for
+    `load`, the file); an `into` that is not a Neuron, Layer or MLP is a TypeError.
+
     Example:
         >>> doc = {'format': FORMAT, 'version': 1,
         ...        'architecture': {'type': 'Neuron', 'nin': 1, 'activation': 'linear'},
@@ -138,6 +142,8 @@ def from_document(document: Any, into: Module | None = None, source: str = "the 
         >>> from_document(doc).state_dict()
         {'w.0': 2.0, 'b': -1.0}
     """
+    if into is not None:
+        _check_model("load", "into", into)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"load: {source} is not a tinygrad_ann model file (no \"format\": \"{FORMAT}\")")
     version = document.get("version")
@@ -163,8 +169,8 @@ def from_document(document: Any, into: Module | None = None, source: str = "the 
         raise ValueError(f"load: {source}: {e}") from None
     if into is None:
         return model
-    if not hasattr(into, "config") or into.config() != model.config():  # type: ignore[attr-defined]
-        have = into.config() if hasattr(into, "config") else type(into).__name__  # type: ignore[attr-defined]
+    have = into.config()  # type: ignore[attr-defined]
+    if have != model.config():
         raise ValueError(
             f"load: {source} holds {architecture} but the model to load into is {have}"
         )
@@ -172,40 +178,52 @@ def from_document(document: Any, into: Module | None = None, source: str = "the 
     return into
 
 
-def _build(arch: dict[str, Any], source: str) -> Module:
-    """A fresh model of the saved architecture (its weights are overwritten next)."""
-    kind = arch.get("type")
+def _check_model(owner: str, name: str, model: object) -> None:
+    """A TypeError unless `model` is a model that save and load know (it has `config()`)."""
+    if not isinstance(model, Module) or not callable(getattr(model, "config", None)):
+        wrong_type(owner, name, "a Neuron, Layer or MLP", model)
+
+
+def _build(arch: dict[str, Any], source: str) -> Union[MLP, Layer, Neuron]:
+    """A fresh model of the saved architecture (its weights are overwritten next).
+    Its type is one `_parameter_count` has already checked."""
+    kind = arch["type"]
     try:
         if kind == "MLP":
             _check_keys(arch, {"type", "nin", "nouts", "activation", "output_activation"})
-            return MLP(arch["nin"], arch["nouts"], activation=_act(arch["activation"]),
-                       output_activation=_act(arch["output_activation"]), rng=0)
+            return MLP(arch["nin"], arch["nouts"], activation=_activation(arch["activation"]),
+                       output_activation=_activation(arch["output_activation"]), rng=0)
         if kind == "Layer":
             _check_keys(arch, {"type", "nin", "nout", "activation"})
-            return Layer(arch["nin"], arch["nout"], activation=_act(arch["activation"]), rng=0)
-        if kind == "Neuron":
-            _check_keys(arch, {"type", "nin", "activation"})
-            return Neuron(arch["nin"], activation=_act(arch["activation"]), rng=0)
+            return Layer(arch["nin"], arch["nout"], activation=_activation(arch["activation"]), rng=0)
+        _check_keys(arch, {"type", "nin", "activation"})
+        return Neuron(arch["nin"], activation=_activation(arch["activation"]), rng=0)
     except (ValueError, TypeError) as e:
         raise ValueError(f"load: {source} has an invalid architecture {arch}: {e}") from None
-    raise ValueError(f"load: {source} has an unknown architecture type {kind!r} (expected MLP, Layer or Neuron)")
 
 
 def _parameter_count(arch: dict[str, Any], source: str) -> int:
-    """How many weights and biases the saved architecture has, from its sizes alone."""
+    """How many weights and biases the saved architecture has, from its sizes alone
+    (a ValueError naming `source` for an unknown type or a bad size)."""
 
     def size(name: str, x: Any) -> int:
-        if isinstance(x, bool) or not isinstance(x, int) or x < 1:
-            raise ValueError(f"load: {source} has an invalid architecture {arch}: {name} must be a positive integer, got {x!r}")
-        return x
+        if not is_whole_number(x) or x < 1:
+            raise ValueError(
+                f"load: {source} has an invalid architecture {arch}: {name} must be a "
+                f"whole number >= 1, got {got(x)}"
+            )
+        return int(x)
 
     kind = arch.get("type")
     if kind == "MLP":
         nouts = arch.get("nouts")
         if not isinstance(nouts, list) or not nouts:
-            raise ValueError(f"load: {source} has an invalid architecture {arch}: nouts must be a non-empty list")
+            raise ValueError(
+                f"load: {source} has an invalid architecture {arch}: nouts must be a "
+                f"non-empty list, got {got(nouts)}"
+            )
         sizes = [size("nin", arch.get("nin"))] + [size(f"nouts[{i}]", n) for i, n in enumerate(nouts)]
-        return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+        return sum((a + 1) * b for a, b in pairwise(sizes))
     if kind == "Layer":
         return (size("nin", arch.get("nin")) + 1) * size("nout", arch.get("nout"))
     if kind == "Neuron":
@@ -214,11 +232,13 @@ def _parameter_count(arch: dict[str, Any], source: str) -> int:
 
 
 def _check_keys(arch: dict[str, Any], keys: set[str]) -> None:
+    """A ValueError (worded for `_build` to add the file) unless `arch` has exactly `keys`."""
     if set(arch) != keys:
         raise ValueError(f"expected the keys {sorted(keys)}, got {sorted(arch)}")
 
 
-def _act(name: Any) -> str:
+def _activation(name: Any) -> str:
+    """`name`, if it names one of nn.ACTIVATIONS (worded for `_build` to add the file)."""
     if name not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}")
-    return name  # type: ignore[no-any-return]
+    return str(name)

@@ -30,7 +30,7 @@ from .._checks import got, whole_number, wrong_type
 from ..engine import Value, dot_parts, op_constant
 from .render import Drawing, check_format
 from .style import (
-    GRAD_BANDS, INK, LINE, FONT, ROLE_COLORS, ROLE_NAMES, ZERO, CaptionLine, caption_table,
+    FONT, GRAD_BANDS, INK, LINE, ROLE_COLORS, ROLE_NAMES, ZERO, CaptionLine, caption_table,
     cell_width, check_rankdir, check_title, four_decimals, html_label, legend_row, new_drawing,
     text_line,
 )

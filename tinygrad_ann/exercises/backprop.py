@@ -269,7 +269,8 @@ def _check_pow_backward(student: Any) -> str:
 _DEEP = 5000  # ops in the deep chain: far past Python's default limit of 1000 nested calls
 
 
-def _graphs() -> list[tuple[str, Value]]:
+def _graphs_to_sort() -> list[tuple[str, Value]]:
+    """The graphs the student's sort is tried on, each with the name the messages give it."""
     a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     single = a * b + a  # a is used twice
     x = Value(0.5, label="x")
@@ -290,7 +291,8 @@ def _graphs() -> list[tuple[str, Value]]:
     ]
 
 
-def _node(v: Value) -> str:
+def _describe_node(v: Value) -> str:
+    """A node as the messages name it: the '*' node 'c' (data 2), the leaf 'x' (data 3)."""
     name = f" {v.label!r}" if v.label else ""
     kind = f"the {v._op!r} node" if v._op else "the leaf"
     return f"{kind}{name} (data {number_text(v.data)})"
@@ -310,7 +312,7 @@ _OWN_SORT = ("your function called the library's own topological_order(): write 
 
 @exercise("topological_sort", "def topological_sort(root): return every node root depends on (root too), each after its operands.")
 def _check_topological_sort(student: Any) -> str:
-    for name, root in _graphs():
+    for name, root in _graphs_to_sort():
         expected = root.topological_order()  # the library's, before the student's code runs
         with hiding(Value, "topological_order", lambda: Wrong(_OWN_SORT)), recursion_limit_at_most(1000):
             order = run_answer(student, (root,), "topological_sort(root)", _explain_topo)
@@ -340,7 +342,7 @@ def _check_topological_sort(student: Any) -> str:
             if missing[-1] is root:
                 raise Wrong(f"for {name}, your list leaves out root itself: it belongs at the end.")
             raise Wrong(f"for {name}, your list has {len(order)} nodes but the graph has {len(expected)}; "
-                        f"it leaves out {_node(missing[0])}. Visit every operand in `_prev`, and theirs, "
+                        f"it leaves out {_describe_node(missing[0])}. Visit every operand in `_prev`, and theirs, "
                         f"and include the root.")
         if len(ids) != len(wanted):
             raise Wrong(f"for {name}, your list has {len(order)} nodes but the graph has {len(expected)}: "
@@ -349,7 +351,7 @@ def _check_topological_sort(student: Any) -> str:
         for v in order:
             for child in v._prev:
                 if position[id(child)] > position[id(v)]:
-                    raise Wrong(f"for {name}, {_node(v)} comes before its operand {_node(child)}: add a "
+                    raise Wrong(f"for {name}, {_describe_node(v)} comes before its operand {_describe_node(child)}: add a "
                                 f"node only after all its operands.")
     return (f"every node once, each after its operands, on six graphs (shared nodes, a diamond, "
             f"a chain {_DEEP} ops deep).")

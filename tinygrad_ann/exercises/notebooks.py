@@ -78,12 +78,12 @@ def strip_solutions(source: str, markdown: bool = False) -> str:
     if not isinstance(markdown, bool):
         wrong_type("strip_solutions", "markdown", "True or False", markdown)
     try:
-        return _strip(source, markdown)[0]
+        return _blank_regions(source, markdown)[0]
     except ValueError as e:
         raise ValueError(f"strip_solutions: {e}") from None
 
 
-def _strip(source: str, markdown: bool) -> tuple[str, int]:
+def _blank_regions(source: str, markdown: bool) -> tuple[str, int]:
     """The source with its solution regions blanked, and how many there were."""
     out: list[str] = []
     inside, opened, count = False, 0, 0
@@ -137,7 +137,7 @@ def make_student_version(solution_path: str | os.PathLike[str], student_path: st
         source = cell.get("source", [])
         text = source if isinstance(source, str) else "".join(source)
         try:
-            stripped, count = _strip(text, markdown=kind != "code")
+            stripped, count = _blank_regions(text, markdown=kind != "code")
         except ValueError as e:
             first = text.strip().splitlines()[0] if text.strip() else ""
             raise ValueError(f"make_student_version: {os.fspath(solution_path)}: cell {number} ({kind} cell "

@@ -620,14 +620,18 @@ def test_step_decay_multiplies_by_gamma_every_step_size_steps():
     ]
 
 
-def test_linear_lr_reproduces_micrographs_demo_schedule():
-    opt = SGD([Value(0.0)], lr=1.0)
-    sched = LinearLR(opt, total_steps=100, end_factor=0.1)
+def lrs_of_steps(sched, n: int) -> list[float]:
+    """The optimizer's lr at each of n training steps (read before each sched.step())."""
     lrs = []
-    for _ in range(100):
-        lrs.append(opt.lr)
+    for _ in range(n):
+        lrs.append(sched.optimizer.lr)
         sched.step()
-    assert lrs == [1.0 - 0.9 * k / 100 for k in range(100)]
+    return lrs
+
+
+def test_linear_lr_reproduces_micrographs_demo_schedule():
+    sched = LinearLR(SGD([Value(0.0)], lr=1.0), total_steps=100, end_factor=0.1)
+    assert lrs_of_steps(sched, 100) == [1.0 - 0.9 * k / 100 for k in range(100)]
 
 
 def test_linear_lr_sets_the_start_lr_at_construction():
@@ -637,33 +641,18 @@ def test_linear_lr_sets_the_start_lr_at_construction():
 
 
 def test_linear_lr_scales_the_optimizers_lr():
-    opt = SGD([Value(0.0)], lr=0.4)
-    sched = LinearLR(opt, total_steps=4, start_factor=1.0, end_factor=0.5)
-    lrs = []
-    for _ in range(6):
-        sched.step()
-        lrs.append(opt.lr)
-    assert all_close(lrs, [0.35, 0.3, 0.25, 0.2, 0.2, 0.2])
+    sched = LinearLR(SGD([Value(0.0)], lr=0.4), total_steps=4, start_factor=1.0, end_factor=0.5)
+    assert all_close(lrs_of_steps(sched, 7), [0.4, 0.35, 0.3, 0.25, 0.2, 0.2, 0.2])
 
 
 def test_step_lr_multiplies_lr_by_gamma_every_step_size_steps():
-    opt = Adam([Value(0.0)], lr=0.1)
-    sched = StepLR(opt, step_size=2, gamma=0.5)
-    lrs = []
-    for _ in range(6):
-        lrs.append(opt.lr)
-        sched.step()
-    assert lrs == [0.1, 0.1, 0.05, 0.05, 0.025, 0.025]
+    sched = StepLR(Adam([Value(0.0)], lr=0.1), step_size=2, gamma=0.5)
+    assert lrs_of_steps(sched, 6) == [0.1, 0.1, 0.05, 0.05, 0.025, 0.025]
 
 
 def test_lambda_lr_multiplies_base_lr_by_the_function_of_the_step():
-    opt = RMSprop([Value(0.0)], lr=2.0)
-    sched = LambdaLR(opt, lambda k: 1 / (k + 1))
-    lrs = [opt.lr]
-    for _ in range(3):
-        sched.step()
-        lrs.append(opt.lr)
-    assert lrs == [2.0, 1.0, 2.0 / 3, 0.5]
+    sched = LambdaLR(RMSprop([Value(0.0)], lr=2.0), lambda k: 1 / (k + 1))
+    assert lrs_of_steps(sched, 4) == [2.0, 1.0, 2.0 / 3, 0.5]
 
 
 def test_scheduler_counts_its_steps_and_remembers_the_base_lr():
@@ -674,30 +663,28 @@ def test_scheduler_counts_its_steps_and_remembers_the_base_lr():
     assert (sched.step_count, sched.base_lr, opt.lr) == (2, 0.3, 0.075)
 
 
-def test_linear_lr_matches_torch(torch):
+def torch_lrs_of_steps(torch, scheduler_name: str, n: int, **kwargs) -> list[float]:
+    """lrs_of_steps for a torch.optim.lr_scheduler on torch.optim.SGD with lr 0.8."""
     t_opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.8)
-    t_sched = torch.optim.lr_scheduler.LinearLR(
-        t_opt, start_factor=0.9, end_factor=0.1, total_iters=7
-    )
-    opt = SGD([Value(0.0)], lr=0.8)
-    sched = LinearLR(opt, total_steps=7, start_factor=0.9, end_factor=0.1)
-    for _ in range(10):
-        assert close(opt.lr, t_opt.param_groups[0]["lr"])
+    t_sched = getattr(torch.optim.lr_scheduler, scheduler_name)(t_opt, **kwargs)
+    lrs = []
+    for _ in range(n):
+        lrs.append(t_opt.param_groups[0]["lr"])
         t_opt.step()
         t_sched.step()
-        sched.step()
+    return lrs
+
+
+def test_linear_lr_matches_torch(torch):
+    expected = torch_lrs_of_steps(torch, "LinearLR", 10, start_factor=0.9, end_factor=0.1, total_iters=7)
+    sched = LinearLR(SGD([Value(0.0)], lr=0.8), total_steps=7, start_factor=0.9, end_factor=0.1)
+    assert all_close(lrs_of_steps(sched, 10), expected)
 
 
 def test_step_lr_matches_torch(torch):
-    t_opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.8)
-    t_sched = torch.optim.lr_scheduler.StepLR(t_opt, step_size=3, gamma=0.3)
-    opt = SGD([Value(0.0)], lr=0.8)
-    sched = StepLR(opt, step_size=3, gamma=0.3)
-    for _ in range(10):
-        assert close(opt.lr, t_opt.param_groups[0]["lr"])
-        t_opt.step()
-        t_sched.step()
-        sched.step()
+    expected = torch_lrs_of_steps(torch, "StepLR", 10, step_size=3, gamma=0.3)
+    sched = StepLR(SGD([Value(0.0)], lr=0.8), step_size=3, gamma=0.3)
+    assert all_close(lrs_of_steps(sched, 10), expected)
 
 
 @pytest.mark.parametrize(

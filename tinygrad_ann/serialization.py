@@ -191,13 +191,13 @@ def _build(arch: dict[str, Any], source: str) -> Union[MLP, Layer, Neuron]:
     try:
         if kind == "MLP":
             _check_keys(arch, {"type", "nin", "nouts", "activation", "output_activation"})
-            return MLP(arch["nin"], arch["nouts"], activation=_activation(arch["activation"]),
-                       output_activation=_activation(arch["output_activation"]), rng=0)
+            return MLP(arch["nin"], arch["nouts"], activation=_known_activation(arch["activation"]),
+                       output_activation=_known_activation(arch["output_activation"]), rng=0)
         if kind == "Layer":
             _check_keys(arch, {"type", "nin", "nout", "activation"})
-            return Layer(arch["nin"], arch["nout"], activation=_activation(arch["activation"]), rng=0)
+            return Layer(arch["nin"], arch["nout"], activation=_known_activation(arch["activation"]), rng=0)
         _check_keys(arch, {"type", "nin", "activation"})
-        return Neuron(arch["nin"], activation=_activation(arch["activation"]), rng=0)
+        return Neuron(arch["nin"], activation=_known_activation(arch["activation"]), rng=0)
     except (ValueError, TypeError) as e:
         raise ValueError(f"load: {source} has an invalid architecture {arch}: {e}") from None
 
@@ -237,7 +237,7 @@ def _check_keys(arch: dict[str, Any], keys: set[str]) -> None:
         raise ValueError(f"expected the keys {sorted(keys)}, got {sorted(arch)}")
 
 
-def _activation(name: Any) -> str:
+def _known_activation(name: Any) -> str:
     """`name`, if it names one of nn.ACTIVATIONS (worded for `_build` to add the file)."""
     if name not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}")

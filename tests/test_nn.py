@@ -20,7 +20,7 @@ def test_nn_names_are_importable_from_the_package_top():
 
 def test_neuron_computes_activation_of_weighted_sum_plus_bias():
     n = Neuron(3, activation="tanh", rng=0)
-    for w, v in zip(n.w, (0.5, -1.0, 2.0)):
+    for w, v in zip(n.w, (0.5, -1.0, 2.0), strict=True):
         w.data = v
     n.b.data = 0.25
     out = n([1.0, 2.0, -0.5])
@@ -39,7 +39,7 @@ def test_neuron_gradients_match_the_unfused_expression():
     b = Value(n.b.data)
     xs2 = [Value(x.data) for x in xs]
     act = b
-    for w, x in zip(ws, xs2):
+    for w, x in zip(ws, xs2, strict=True):
         act = act + w * x
     plain = act.sigmoid()
     plain.backward()
@@ -152,7 +152,7 @@ def test_parameters_are_ordered_layer_neuron_weights_then_bias():
     for layer in m.layers:
         for n in layer.neurons:
             expected += n.w + [n.b]
-    assert all(a is b for a, b in zip(m.parameters(), expected))
+    assert all(a is b for a, b in zip(m.parameters(), expected, strict=True))
 
 
 def test_named_parameters_have_readable_dotted_names():
@@ -195,8 +195,15 @@ def test_inputs_that_are_values_receive_gradients():
 
 @pytest.mark.parametrize("model", [MLP(3, [2, 1], rng=0), Layer(3, 2, rng=0), Neuron(3, rng=0)])
 def test_wrong_input_length_names_expected_and_actual_sizes(model):
-    with pytest.raises(ValueError, match=r"expects 3 inputs, got 2"):
+    name = type(model).__name__
+    with pytest.raises(ValueError, match=rf"^{name}: x must be a list of 3 numbers or Values \(one sample\), "
+                                         rf"got \[1.0, 2.0\] \(2 inputs\)$"):
         model([1.0, 2.0])
+
+
+def test_a_non_number_input_is_named_by_its_index():
+    with pytest.raises(TypeError, match=r"^MLP: x\[1\] must be a number or a Value, got 'a' \(str\)$"):
+        MLP(3, [2, 1], rng=0)([1.0, "a", 2.0])
 
 
 @pytest.mark.parametrize("bad", [["a", 1.0, 2.0], [None, 1.0, 2.0], 3.0, "abc", Value(1.0)])
@@ -206,23 +213,43 @@ def test_non_number_input_raises_type_error(bad):
 
 
 @pytest.mark.parametrize(
-    "make",
+    "make, message",
     [
-        lambda: MLP(0, [1]),
-        lambda: MLP(2, []),
-        lambda: MLP(2, [3, 0]),
-        lambda: MLP(2, 3),
-        lambda: Neuron(-1),
-        lambda: Neuron(2.5),
-        lambda: Layer(2, 0),
-        lambda: Neuron(2, activation="swish"),
-        lambda: Neuron(2, init="zeros"),
-        lambda: Neuron(2, rng="seed"),
+        (lambda: MLP(0, [1]), "MLP: nin must be a whole number >= 1, got 0"),
+        (lambda: MLP(2, []), "MLP: nouts must be a non-empty list of layer sizes, got []"),
+        (lambda: MLP(2, [3, 0]), "MLP: nouts[1] must be a whole number >= 1, got 0"),
+        (lambda: Neuron(-1), "Neuron: nin must be a whole number >= 1, got -1"),
+        (lambda: Layer(2, 0), "Layer: nout must be a whole number >= 1, got 0"),
+        (lambda: Neuron(2, activation="swish"), "Neuron: unknown activation 'swish'; choose one of"),
+        (lambda: Neuron(2, init="zeros"), "Neuron: unknown init 'zeros'; choose one of"),
     ],
 )
-def test_bad_constructor_arguments_raise_value_error(make):
-    with pytest.raises(ValueError):
+def test_a_bad_constructor_value_is_a_value_error_naming_the_class_and_argument(make, message):
+    with pytest.raises(ValueError) as info:
         make()
+    assert str(info.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: Neuron("3"), "Neuron: nin must be a whole number >= 1, got '3' (str)"),
+        (lambda: Neuron(2.5), "Neuron: nin must be a whole number >= 1, got 2.5 (float)"),
+        (lambda: Neuron(True), "Neuron: nin must be a whole number >= 1, got True (bool)"),
+        (lambda: Layer(2, None), "Layer: nout must be a whole number >= 1, got None"),
+        (lambda: MLP(2, 3), "MLP: nouts must be a non-empty list of layer sizes, got 3 (int)"),
+        (lambda: MLP(2, "31"), "MLP: nouts must be a non-empty list of layer sizes, got '31' (str)"),
+        (lambda: MLP(2, [3, 1.0]), "MLP: nouts[1] must be a whole number >= 1, got 1.0 (float)"),
+        (lambda: Neuron(2, activation=5), "Neuron: activation must be a name or a function Value -> Value, got 5 (int)"),
+        (lambda: Neuron(2, init=None), "Neuron: init must be one of 'uniform', 'xavier', 'he', got None"),
+        (lambda: Neuron(2, rng="seed"), "Neuron: rng must be an int seed, a random.Random or None, got 'seed' (str)"),
+        (lambda: MLP(2, [1], rng=1.5), "MLP: rng must be an int seed, a random.Random or None, got 1.5 (float)"),
+    ],
+)
+def test_a_bad_constructor_type_is_a_type_error_naming_the_class_and_argument(make, message):
+    with pytest.raises(TypeError) as info:
+        make()
+    assert str(info.value).startswith(message)
 
 
 def test_unknown_activation_error_lists_the_choices():
@@ -266,10 +293,10 @@ def test_state_dict_round_trip_copies_weights():
     [
         (lambda d: d.pop("layers.0.neurons.0.b"), "missing 'layers.0.neurons.0.b'"),
         (lambda d: d.update({"layers.9.x": 1.0}), "unexpected 'layers.9.x'"),
-        (lambda d: d.update({"layers.1.neurons.0.b": "1.0"}), "'layers.1.neurons.0.b' must be a number, got str"),
-        (lambda d: d.update({"layers.1.neurons.0.b": True}), "'layers.1.neurons.0.b' must be a number, got bool"),
+        (lambda d: d.update({"layers.1.neurons.0.b": "1.0"}), "^load_state_dict: parameter 'layers.1.neurons.0.b' must be a number, got '1.0' \\(str\\)$"),
+        (lambda d: d.update({"layers.1.neurons.0.b": True}), "'layers.1.neurons.0.b' must be a number, got True \\(bool\\)"),
         (lambda d: d.update({"layers.1.neurons.0.b": float("nan")}), "must be a finite number, got nan"),
-        (lambda d: d.update({"layers.1.neurons.0.b": None}), "must be a number, got NoneType"),
+        (lambda d: d.update({"layers.1.neurons.0.b": None}), "must be a number, got None$"),
         (lambda d: d.update({"layers.1.neurons.0.b": 10**400}), "finite number, got an integer of about 10\\^400"),
         (lambda d: d.update({"layers.1.neurons.0.b": -(10**5000)}), "finite number, got an integer of about -10\\^5000"),
     ],
@@ -336,6 +363,12 @@ def test_layer_names_an_unknown_argument():
         Layer(2, 3, activaton="tanh")
 
 
+def test_a_state_that_is_not_a_dict_is_a_type_error():
+    m = MLP(2, [3, 1], rng=0)
+    with pytest.raises(TypeError, match=r"^load_state_dict: state must be a dict of parameter name -> number, got \[1.0\] \(list\)$"):
+        m.load_state_dict([1.0])
+
+
 def test_state_dict_of_another_architecture_is_rejected():
     m = MLP(2, [3, 1], rng=0)
     with pytest.raises(ValueError, match="does not match"):
@@ -360,7 +393,7 @@ def test_gradients_equal_micrograds_after_copying_weights():
     mg = pytest.importorskip("micrograd.nn")
     theirs = mg.MLP(3, [4, 4, 1])
     ours = MLP(3, [4, 4, 1], rng=0)
-    for p, q in zip(ours.parameters(), theirs.parameters()):
+    for p, q in zip(ours.parameters(), theirs.parameters(), strict=True):
         p.data = q.data
     x = [0.5, -1.5, 2.0]
     theirs(x).backward()

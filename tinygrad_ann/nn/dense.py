@@ -1,0 +1,348 @@
+"""Dense (fully connected) networks: `Neuron`, `Layer`, `MLP`, built from engine Values.
+
+A neuron computes out = φ(w1·x1 + ... + wn·xn + b): a weighted sum of its inputs
+plus a bias, passed through an activation φ. A layer is a list of neurons that
+all read the same inputs; a multilayer perceptron (MLP) is a list of layers,
+each reading the previous one's outputs.
+
+The names and the parameter order are those of micrograd's `nn.py`, so lecture
+code runs unchanged and weights copy across (`MLP(2, [16, 16, 1])` has 337
+parameters in both, in the same order).
+
+Example:
+    >>> model = MLP(2, [4, 1], rng=0)
+    >>> out = model([1.0, -2.0])          # one Value: the last layer has 1 neuron
+    >>> out.backward()
+    >>> len(model.parameters())
+    17
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+from typing import Any, Sequence, Union
+
+from .._checks import one_of, random_source, whole_number, wrong_type, wrong_value
+from .._types import RNG, Number
+from ..engine import Value, as_value, weighted_sum
+from .activations import Activation, resolve_activation, saveable_activation
+from .init import INITS, initial_weight
+from .module import Module
+
+__all__ = ["Neuron", "Layer", "MLP"]
+
+#: One sample as a model's input: a list of numbers or Values.
+Inputs = Sequence[Union[Number, Value]]
+
+
+def _as_inputs(owner: str, x: object, nin: int) -> list[Value]:
+    """The model's input as a list of `nin` Values (numbers become constants)."""
+    if isinstance(x, (Value, Real, str, bytes)) or not hasattr(x, "__iter__"):
+        wrong_type(owner, "x", f"a list of {nin} numbers or Values (one sample)", x)
+    xs = list(x)
+    if len(xs) != nin:
+        wrong_value(owner, "x", f"a list of {nin} numbers or Values (one sample)", xs,
+                    why=f"{len(xs)} input{'s' * (len(xs) != 1)}")
+    values = []
+    for i, xi in enumerate(xs):
+        if xi.__class__ is Value:  # the common case first: no conversion needed
+            values.append(xi)
+            continue
+        try:
+            values.append(as_value(xi))
+        except TypeError:
+            wrong_type(owner, f"x[{i}]", "a number or a Value", xi)
+    return values
+
+
+class Neuron(Module):
+    """One neuron: out = φ(w·x + b) = φ(w1·x1 + ... + wn·xn + b).
+
+    Args:
+        nin: how many inputs it reads.
+        nonlin: micrograd's flag: True → relu, False → linear (ignored when
+            `activation` is given).
+        activation: 'relu', 'tanh', 'sigmoid', 'leaky_relu', 'softplus', 'step',
+            'linear', or a function Value -> Value.
+        init: 'uniform' (U(-1, 1), micrograd's), 'xavier' or 'he'.
+        rng: an int seed, a random.Random, or None for the global `random`
+            (so `random.seed(...)` makes it reproducible).
+
+    Parameters are the weights `w` (a list of Values), then the bias `b`.
+
+    Example:
+        >>> n = Neuron(2, activation='tanh', rng=0)
+        >>> out = n([1.0, 0.5])
+        >>> out._op, n.activation, len(n.parameters())
+        ('tanh', 'tanh', 3)
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nonlin: bool = True,
+        activation: Activation | None = None,
+        init: str = "uniform",
+        rng: RNG = None,
+        *,
+        _fan_out: int = 1,
+    ) -> None:
+        self.nin = whole_number("Neuron", "nin", nin, minimum=1)
+        self.init = one_of("Neuron", "init", init, INITS)
+        self.activation, self._phi = resolve_activation("Neuron", activation, nonlin)
+        self.nonlin = self.activation != "linear"
+        r = random_source("Neuron", rng)
+        self.w = [Value(initial_weight(r, init, self.nin, _fan_out)) for _ in range(self.nin)]
+        self.b = Value(0.0)
+
+    def __call__(self, x: Inputs) -> Value:
+        """φ(w·x + b) for one input vector x (a list of numbers or Values).
+
+        Example:
+            >>> n = Neuron(2, activation='linear', rng=0)
+            >>> n.w[0].data, n.w[1].data, n.b.data = 2.0, -1.0, 0.5
+            >>> n([1.0, 3.0]).data            # 2·1 - 1·3 + 0.5
+            -0.5
+        """
+        return self._forward(_as_inputs("Neuron", x, self.nin))
+
+    def _forward(self, xs: list[Value]) -> Value:
+        """φ(w·x + b) for inputs already checked and turned into Values.
+
+        The weighted sum w1·x1 + ... + wn·xn + b is one fused 'dot' node (drawn
+        as Σ w·x + b): see `tinygrad_ann.engine.dot`.
+        """
+        return self._phi(weighted_sum(self.w, xs, self.b))
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """('w.0', w0), ..., ('b', b): the weights, then the bias.
+
+        Example:
+            >>> [name for name, _ in Neuron(2, rng=0).named_parameters()]
+            ['w.0', 'w.1', 'b']
+        """
+        return [(f"w.{i}", w) for i, w in enumerate(self.w)] + [("b", self.b)]
+
+    def parameters(self) -> list[Value]:
+        """The weights, then the bias (micrograd's order).
+
+        Example:
+            >>> n = Neuron(2, rng=0)
+            >>> n.parameters() == n.w + [n.b]
+            True
+        """
+        return self.w + [self.b]
+
+    def __repr__(self) -> str:
+        return f"Neuron(nin={self.nin}, activation={self.activation!r}; {self.num_parameters()} parameters)"
+
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this architecture (for `save`).
+
+        Example:
+            >>> Neuron(3, activation='tanh', rng=0).config()
+            {'type': 'Neuron', 'nin': 3, 'activation': 'tanh'}
+        """
+        return {"type": "Neuron", "nin": self.nin, "activation": saveable_activation(self.activation)}
+
+
+class Layer(Module):
+    """`nout` neurons that all read the same `nin` inputs.
+
+    Calling it returns a list of `nout` Values, or a single Value when
+    `nout == 1` (as micrograd does). Extra keyword arguments go to every Neuron.
+
+    Example:
+        >>> layer = Layer(3, 2, activation='tanh', rng=0)
+        >>> outs = layer([1.0, 2.0, 3.0])
+        >>> len(outs), layer.nout
+        (2, 2)
+    """
+
+    def __init__(self, nin: int, nout: int, **neuron_kwargs: Any) -> None:
+        unknown = sorted(set(neuron_kwargs) - {"nonlin", "activation", "init", "rng", "_fan_out"})
+        if unknown:
+            raise TypeError(
+                f"Layer: unexpected argument {unknown[0]!r}; a Layer takes nin, nout and "
+                f"the Neuron arguments nonlin, activation, init, rng"
+            )
+        self.nin = whole_number("Layer", "nin", nin, minimum=1)
+        self.nout = whole_number("Layer", "nout", nout, minimum=1)
+        # Checked here too, so that a bad argument is reported as Layer's.
+        resolve_activation("Layer", neuron_kwargs.get("activation"), neuron_kwargs.get("nonlin", True))
+        one_of("Layer", "init", neuron_kwargs.get("init", "uniform"), INITS)
+        neuron_kwargs.setdefault("_fan_out", self.nout)
+        r = random_source("Layer", neuron_kwargs.pop("rng", None))
+        self.neurons = [Neuron(self.nin, rng=r, **neuron_kwargs) for _ in range(self.nout)]
+
+    @property
+    def activation(self) -> str:
+        """The activation's name (every neuron of a layer has the same).
+
+        Example:
+            >>> Layer(2, 3, activation='tanh', rng=0).activation
+            'tanh'
+        """
+        return self.neurons[0].activation
+
+    def __call__(self, x: Inputs) -> Value | list[Value]:
+        """Every neuron's output for one input vector x: a list, or one Value if nout == 1.
+
+        Example:
+            >>> len(Layer(2, 3, rng=0)([1.0, -1.0])), type(Layer(2, 1, rng=0)([1.0, -1.0])).__name__
+            (3, 'Value')
+        """
+        outs = self._forward(_as_inputs("Layer", x, self.nin))
+        return outs[0] if len(outs) == 1 else outs
+
+    def _forward(self, xs: list[Value]) -> list[Value]:
+        # The inputs are checked and made Values once for the whole layer, so
+        # every neuron reads the same input nodes (one node per input in drawings).
+        return [n._forward(xs) for n in self.neurons]
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """('neurons.0.w.0', ...), neuron by neuron.
+
+        Example:
+            >>> [name for name, _ in Layer(1, 2, rng=0).named_parameters()][-1]
+            'neurons.1.b'
+        """
+        return [
+            (f"neurons.{i}.{name}", p)
+            for i, n in enumerate(self.neurons)
+            for name, p in n.named_parameters()
+        ]
+
+    def parameters(self) -> list[Value]:
+        """Every neuron's parameters, neuron by neuron.
+
+        Example:
+            >>> len(Layer(3, 2, rng=0).parameters())     # 2 neurons x (3 weights + 1 bias)
+            8
+        """
+        return [p for n in self.neurons for p in n.parameters()]
+
+    def __repr__(self) -> str:
+        return (
+            f"Layer(nin={self.nin}, nout={self.nout}, activation={self.activation!r}; "
+            f"{self.num_parameters()} parameters)"
+        )
+
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this architecture (for `save`).
+
+        Example:
+            >>> Layer(2, 3, rng=0).config()
+            {'type': 'Layer', 'nin': 2, 'nout': 3, 'activation': 'relu'}
+        """
+        return {
+            "type": "Layer",
+            "nin": self.nin,
+            "nout": self.nout,
+            "activation": saveable_activation(self.activation),
+        }
+
+
+class MLP(Module):
+    """A multilayer perceptron: layers of sizes `nouts`, reading `nin` inputs.
+
+    Hidden layers use `activation`, the last layer `output_activation`. For
+    micrograd's `MLP(nin, nouts)` (relu everywhere but a linear last layer) the
+    defaults are the same. `init` and `rng` are as for `Neuron`. Both
+    activations are checked even when there is only one layer (and so no
+    hidden layer to use `activation`): a misspelt name is an error, not ignored.
+
+    Example:
+        >>> model = MLP(2, [16, 16, 1], rng=1337)
+        >>> model
+        MLP(2 → 16 relu → 16 relu → 1 linear; 337 parameters)
+        >>> score = model([0.5, -1.0])      # one Value for a one-neuron output layer
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: Activation = "relu",
+        output_activation: Activation = "linear",
+        init: str = "uniform",
+        rng: RNG = None,
+    ) -> None:
+        self.nin = whole_number("MLP", "nin", nin, minimum=1)
+        sizes = "a non-empty list of layer sizes"
+        if isinstance(nouts, str) or not isinstance(nouts, Sequence):
+            wrong_type("MLP", "nouts", sizes, nouts)
+        if len(nouts) == 0:
+            wrong_value("MLP", "nouts", sizes, nouts)
+        self.nouts = [whole_number("MLP", f"nouts[{i}]", n, minimum=1) for i, n in enumerate(nouts)]
+        resolve_activation("MLP", activation, argument="activation")
+        resolve_activation("MLP", output_activation, argument="output_activation")
+        one_of("MLP", "init", init, INITS)
+        r = random_source("MLP", rng)
+        widths = [self.nin] + self.nouts
+        last = len(self.nouts) - 1
+        self.layers = [
+            Layer(
+                widths[i],
+                widths[i + 1],
+                activation=output_activation if i == last else activation,
+                init=init,
+                rng=r,
+            )
+            for i in range(len(self.nouts))
+        ]
+
+    def __call__(self, x: Inputs) -> Value | list[Value]:
+        """The network's output for one input vector x: a Value, or a list for several outputs.
+
+        Example:
+            >>> scores = MLP(2, [4, 3], rng=0)([0.5, -1.0])   # 3 class scores
+            >>> len(scores), type(MLP(2, [4, 1], rng=0)([0.5, -1.0])).__name__
+            (3, 'Value')
+        """
+        xs = _as_inputs("MLP", x, self.nin)
+        for layer in self.layers:
+            xs = layer._forward(xs)
+        return xs[0] if len(xs) == 1 else xs
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """('layers.0.neurons.0.w.0', ...), layer by layer.
+
+        Example:
+            >>> [name for name, _ in MLP(2, [4, 1], rng=0).named_parameters()][0]
+            'layers.0.neurons.0.w.0'
+        """
+        return [
+            (f"layers.{i}.{name}", p)
+            for i, layer in enumerate(self.layers)
+            for name, p in layer.named_parameters()
+        ]
+
+    def parameters(self) -> list[Value]:
+        """Every layer's parameters, layer by layer (micrograd's order).
+
+        Example:
+            >>> len(MLP(2, [16, 16, 1], rng=0).parameters())
+            337
+        """
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def __repr__(self) -> str:
+        parts = [str(self.nin)] + [f"{layer.nout} {layer.activation}" for layer in self.layers]
+        return f"MLP({' → '.join(parts)}; {self.num_parameters()} parameters)"
+
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this architecture (for `save`).
+
+        Example:
+            >>> MLP(2, [3, 1], activation='tanh', rng=0).config()
+            {'type': 'MLP', 'nin': 2, 'nouts': [3, 1], 'activation': 'tanh', 'output_activation': 'linear'}
+        """
+        hidden = self.layers[0].activation if len(self.layers) > 1 else "relu"
+        return {
+            "type": "MLP",
+            "nin": self.nin,
+            "nouts": list(self.nouts),
+            "activation": saveable_activation(hidden),
+            "output_activation": saveable_activation(self.layers[-1].activation),
+        }

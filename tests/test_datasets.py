@@ -43,13 +43,13 @@ TOL = 1e-12
 def by_label(X, y):
     """{label: [rows with that label]}"""
     groups: dict = {}
-    for row, label in zip(X, y):
+    for row, label in zip(X, y, strict=True):
         groups.setdefault(label, []).append(row)
     return groups
 
 
 def as_multiset(X, y):
-    return Counter((tuple(row), label) for row, label in zip(X, y))
+    return Counter((tuple(row), label) for row, label in zip(X, y, strict=True))
 
 
 # ---------------------------------------------------------------------------
@@ -59,61 +59,107 @@ def as_multiset(X, y):
 
 @maker_names
 def test_same_seed_gives_same_data(name):
-    assert MAKERS[name](seed=7) == MAKERS[name](seed=7)
+    assert MAKERS[name](rng=7) == MAKERS[name](rng=7)
 
 
 @maker_names
 def test_different_seeds_give_different_data(name):
-    X0, _ = MAKERS[name](seed=0)
-    X1, _ = MAKERS[name](seed=1)
+    X0, _ = MAKERS[name](rng=0)
+    X1, _ = MAKERS[name](rng=1)
     assert X0 != X1
 
 
 @maker_names
 def test_random_instance_as_seed_draws_like_the_same_int_seed(name):
-    assert MAKERS[name](seed=random.Random(3)) == MAKERS[name](seed=3)
+    assert MAKERS[name](rng=random.Random(3)) == MAKERS[name](rng=3)
 
 
 @maker_names
 def test_shared_random_instance_gives_new_data_on_each_call(name):
     rng = random.Random(3)
-    first, second = MAKERS[name](seed=rng), MAKERS[name](seed=rng)
+    first, second = MAKERS[name](rng=rng), MAKERS[name](rng=rng)
     assert first[0] != second[0]
     rng_again = random.Random(3)
-    assert MAKERS[name](seed=rng_again) == first and MAKERS[name](seed=rng_again) == second
+    assert MAKERS[name](rng=rng_again) == first and MAKERS[name](rng=rng_again) == second
 
 
 @maker_names
 def test_seeded_data_ignores_the_global_random_state(name):
     random.seed(1)
-    a = MAKERS[name](seed=5)
+    a = MAKERS[name](rng=5)
     random.seed(2)
     random.random()
-    b = MAKERS[name](seed=5)
+    b = MAKERS[name](rng=5)
     assert a == b
 
 
 @maker_names
-@pytest.mark.parametrize("seed", [None, 5])
-def test_makers_leave_the_global_random_state_alone(name, seed):
+@pytest.mark.parametrize("rng", [5, random.Random(5)])
+def test_makers_with_their_own_rng_leave_the_global_random_state_alone(name, rng):
     random.seed(123)
     before = random.getstate()
-    MAKERS[name](seed=seed)
-    MAKERS[name](seed=seed, test_size=0.2)
+    MAKERS[name](rng=rng)
+    MAKERS[name](rng=rng, test_size=0.2)
     assert random.getstate() == before
 
 
 @maker_names
-def test_no_seed_gives_fresh_data_each_call(name):
+def test_no_rng_draws_from_the_global_random_so_random_seed_repeats_the_data(name):
+    random.seed(123)
+    first = MAKERS[name]()
+    random.seed(123)
+    assert MAKERS[name]() == first
+    assert MAKERS[name]()[0] != first[0]  # the global generator has moved on
+
+
+@maker_names
+def test_no_rng_gives_fresh_data_each_call(name):
     assert MAKERS[name]()[0] != MAKERS[name]()[0]
 
 
-def test_train_test_split_leaves_the_global_random_state_alone():
+def test_train_test_split_with_its_own_rng_leaves_the_global_random_state_alone():
     random.seed(123)
     before = random.getstate()
-    train_test_split(list(range(20)), list(range(20)))
-    train_test_split(list(range(20)), list(range(20)), seed=4)
+    train_test_split(list(range(20)), list(range(20)), rng=4)
+    train_test_split(list(range(20)), list(range(20)), shuffle=False)
     assert random.getstate() == before
+
+
+def test_train_test_split_without_rng_shuffles_with_the_global_random():
+    random.seed(7)
+    first = train_test_split(list(range(20)), list(range(20)))
+    random.seed(7)
+    assert train_test_split(list(range(20)), list(range(20))) == first
+
+
+# ---------------------------------------------------------------------------
+# seed=, the old name of rng
+# ---------------------------------------------------------------------------
+
+
+@maker_names
+def test_seed_is_the_old_name_of_rng(name):
+    assert MAKERS[name](seed=7) == MAKERS[name](rng=7)
+    assert MAKERS[name](seed=7, test_size=0.2) == MAKERS[name](rng=7, test_size=0.2)
+    assert MAKERS[name](seed=random.Random(3)) == MAKERS[name](rng=3)
+
+
+def test_seed_is_the_old_name_of_rng_in_train_test_split():
+    X, y = list(range(20)), list(range(20))
+    assert train_test_split(X, y, seed=4) == train_test_split(X, y, rng=4)
+
+
+@maker_names
+def test_rng_and_seed_together_are_a_type_error(name):
+    with pytest.raises(TypeError, match=r"^make_\w+: give rng or seed \(its old name\), not both; got rng=1 and seed=2$"):
+        MAKERS[name](rng=1, seed=2)
+
+
+def test_the_int_seeds_give_the_same_data_as_before_the_rename():
+    # Pinned from the library before `seed` became `rng`: the same int, the same data.
+    X, y = make_moons(4, noise=0.1, rng=0)
+    assert y == [1, 0, 0, 1]
+    assert X[0] == [-0.1016348894188071, 0.49278799772149284]
 
 
 # ---------------------------------------------------------------------------
@@ -122,12 +168,12 @@ def test_train_test_split_leaves_the_global_random_state_alone():
 
 CLASSIFIERS = {
     # name: (maker taking n_samples and seed, smallest n_samples, number of classes)
-    "make_moons": (lambda n, seed: make_moons(n, seed=seed), 2, 2),
-    "make_circles": (lambda n, seed: make_circles(n, seed=seed), 2, 2),
-    "make_xor": (lambda n, seed: make_xor(n, seed=seed), 4, 2),
-    "make_spiral_3": (lambda n, seed: make_spiral(n, n_classes=3, seed=seed), 3, 3),
-    "make_spiral_5": (lambda n, seed: make_spiral(n, n_classes=5, seed=seed), 5, 5),
-    "make_blobs_4": (lambda n, seed: make_blobs(n, centers=4, seed=seed), 4, 4),
+    "make_moons": (lambda n, seed: make_moons(n, rng=seed), 2, 2),
+    "make_circles": (lambda n, seed: make_circles(n, rng=seed), 2, 2),
+    "make_xor": (lambda n, seed: make_xor(n, rng=seed), 4, 2),
+    "make_spiral_3": (lambda n, seed: make_spiral(n, n_classes=3, rng=seed), 3, 3),
+    "make_spiral_5": (lambda n, seed: make_spiral(n, n_classes=5, rng=seed), 5, 5),
+    "make_blobs_4": (lambda n, seed: make_blobs(n, centers=4, rng=seed), 4, 4),
 }
 
 
@@ -151,13 +197,13 @@ def test_classification_shapes_labels_and_balance(name, extra, seed):
 @pytest.mark.parametrize(
     "make, expected",
     [
-        (lambda: make_moons(7, seed=0), {0: 4, 1: 3}),
-        (lambda: make_circles(9, seed=0), {0: 5, 1: 4}),
-        (lambda: make_xor(6, seed=0), {0: 3, 1: 3}),
-        (lambda: make_xor(7, seed=0), {0: 4, 1: 3}),
-        (lambda: make_spiral(10, n_classes=3, seed=0), {0: 4, 1: 3, 2: 3}),
-        (lambda: make_spiral(11, n_classes=4, seed=0), {0: 3, 1: 3, 2: 3, 3: 2}),
-        (lambda: make_blobs(8, centers=3, seed=0), {0: 3, 1: 3, 2: 2}),
+        (lambda: make_moons(7, rng=0), {0: 4, 1: 3}),
+        (lambda: make_circles(9, rng=0), {0: 5, 1: 4}),
+        (lambda: make_xor(6, rng=0), {0: 3, 1: 3}),
+        (lambda: make_xor(7, rng=0), {0: 4, 1: 3}),
+        (lambda: make_spiral(10, n_classes=3, rng=0), {0: 4, 1: 3, 2: 3}),
+        (lambda: make_spiral(11, n_classes=4, rng=0), {0: 3, 1: 3, 2: 3, 3: 2}),
+        (lambda: make_blobs(8, centers=3, rng=0), {0: 3, 1: 3, 2: 2}),
     ],
 )
 def test_class_sizes_by_hand(make, expected):
@@ -168,7 +214,7 @@ def test_class_sizes_by_hand(make, expected):
 @settings(max_examples=30, deadline=None)
 @given(n=st.integers(1, 300), seed=st.integers(0, 2**32))
 def test_sine_shapes_and_types(n, seed):
-    X, y = make_sine(n, seed=seed)
+    X, y = make_sine(n, rng=seed)
     assert len(X) == len(y) == n
     assert all(len(row) == 1 and type(row[0]) is float for row in X)
     assert all(type(t) is float for t in y)
@@ -182,14 +228,14 @@ def test_sine_shapes_and_types(n, seed):
     seed=st.integers(0, 2**32),
 )
 def test_blobs_shapes_for_any_dimension(n_features, k, extra, seed):
-    X, y = make_blobs(k + extra, centers=k, n_features=n_features, seed=seed)
+    X, y = make_blobs(k + extra, centers=k, n_features=n_features, rng=seed)
     assert len(X) == len(y) == k + extra
     assert all(len(row) == n_features for row in X)
     assert set(y) == set(range(k))
 
 
 def test_samples_come_in_random_order_not_grouped_by_class():
-    _, y = make_moons(100, seed=0)
+    _, y = make_moons(100, rng=0)
     assert y != sorted(y) and y != sorted(y, reverse=True)
     assert 0 in y[:20] and 1 in y[:20]
 
@@ -206,7 +252,7 @@ def linspace(start, stop, m, endpoint=True):
 
 @pytest.mark.parametrize("n", [2, 3, 10, 101])
 def test_moons_without_noise_lie_on_their_half_circles(n):
-    X, y = make_moons(n, noise=0.0, seed=0)
+    X, y = make_moons(n, noise=0.0, rng=0)
     moons = by_label(X, y)
     upper, lower = moons[0], moons[1]
     for a, b in upper:  # (cos t, sin t): unit circle about the origin, upper half
@@ -219,7 +265,7 @@ def test_moons_without_noise_lie_on_their_half_circles(n):
 
 @pytest.mark.parametrize("n", [4, 9, 40])
 def test_moons_without_noise_have_t_evenly_spaced_from_0_to_pi(n):
-    X, y = make_moons(n, noise=0.0, seed=1)
+    X, y = make_moons(n, noise=0.0, rng=1)
     moons = by_label(X, y)
     t_upper = sorted(math.atan2(b, a) % (2 * math.pi) for a, b in moons[0])
     t_lower = sorted(math.atan2(0.5 - b, 1.0 - a) % (2 * math.pi) for a, b in moons[1])
@@ -230,22 +276,22 @@ def test_moons_without_noise_have_t_evenly_spaced_from_0_to_pi(n):
 
 
 def test_moons_endpoints_by_hand():
-    X, y = make_moons(4, noise=0.0, seed=0)
-    points = sorted((round(a, 9), round(b, 9), label) for (a, b), label in zip(X, y))
+    X, y = make_moons(4, noise=0.0, rng=0)
+    points = sorted((round(a, 9), round(b, 9), label) for (a, b), label in zip(X, y, strict=True))
     assert points == [(-1.0, 0.0, 0), (0.0, 0.5, 1), (1.0, 0.0, 0), (2.0, 0.5, 1)]
 
 
 @pytest.mark.parametrize("factor", [0.0, 0.3, 0.5, 0.9])
 def test_circles_without_noise_have_radii_1_and_factor(factor):
-    X, y = make_circles(30, noise=0.0, factor=factor, seed=0)
-    for (a, b), label in zip(X, y):
+    X, y = make_circles(30, noise=0.0, factor=factor, rng=0)
+    for (a, b), label in zip(X, y, strict=True):
         expected = 1.0 if label == 0 else factor
         assert math.hypot(a, b) == pytest.approx(expected, abs=TOL)
 
 
 def test_circles_without_noise_have_evenly_spaced_angles():
-    X, y = make_circles(17, noise=0.0, factor=0.5, seed=0)
-    for label, rows in by_label(X, y).items():
+    X, y = make_circles(17, noise=0.0, factor=0.5, rng=0)
+    for rows in by_label(X, y).values():
         angles = sorted(math.atan2(b, a) % (2 * math.pi) for a, b in rows)
         angles = sorted(0.0 if t > 2 * math.pi - 1e-9 else t for t in angles)
         assert angles == pytest.approx(linspace(0.0, 2 * math.pi, len(rows), False), abs=1e-9)
@@ -253,23 +299,23 @@ def test_circles_without_noise_have_evenly_spaced_angles():
 
 @pytest.mark.parametrize("n", [4, 5, 6, 7, 50])
 def test_xor_without_noise_puts_every_point_on_a_corner_with_its_xor_label(n):
-    X, y = make_xor(n, noise=0.0, seed=0)
+    X, y = make_xor(n, noise=0.0, rng=0)
     assert {(a, b) for a, b in X} == {(1.0, 1.0), (-1.0, -1.0), (1.0, -1.0), (-1.0, 1.0)}
-    for (a, b), label in zip(X, y):
+    for (a, b), label in zip(X, y, strict=True):
         assert label == int((a > 0) != (b > 0))
 
 
 def test_xor_with_small_noise_keeps_points_in_their_quadrants():
     # std 0.1 about corners 1 away from the axes: crossing an axis is a 10-sigma event
-    X, y = make_xor(400, noise=0.1, seed=0)
-    for (a, b), label in zip(X, y):
+    X, y = make_xor(400, noise=0.1, rng=0)
+    for (a, b), label in zip(X, y, strict=True):
         assert label == int((a > 0) != (b > 0))
 
 
 @pytest.mark.parametrize("n, k", [(3, 3), (30, 3), (31, 2), (50, 5)])
 def test_spiral_without_noise_lies_on_its_arms(n, k):
-    X, y = make_spiral(n, n_classes=k, noise=0.0, seed=0)
-    for (a, b), label in zip(X, y):
+    X, y = make_spiral(n, n_classes=k, noise=0.0, rng=0)
+    for (a, b), label in zip(X, y, strict=True):
         r = math.hypot(a, b)
         theta = 2 * math.pi * label / k + 4 * r
         assert a == pytest.approx(r * math.cos(theta), abs=1e-9)
@@ -278,7 +324,7 @@ def test_spiral_without_noise_lies_on_its_arms(n, k):
 
 @pytest.mark.parametrize("noise", [0.0, 0.5])
 def test_spiral_radii_are_evenly_spaced_up_to_1_and_noise_only_turns_points(noise):
-    X, y = make_spiral(20, n_classes=3, noise=noise, seed=0)
+    X, y = make_spiral(20, n_classes=3, noise=noise, rng=0)
     for rows in by_label(X, y).values():
         m = len(rows)
         radii = sorted(math.hypot(a, b) for a, b in rows)
@@ -287,29 +333,29 @@ def test_spiral_radii_are_evenly_spaced_up_to_1_and_noise_only_turns_points(nois
 
 def test_blobs_without_spread_sit_on_the_given_centers():
     centers = [[0, 0], [3.5, -2], [-1, 7]]
-    X, y = make_blobs(12, centers=centers, cluster_std=0.0, seed=0)
-    for row, label in zip(X, y):
+    X, y = make_blobs(12, centers=centers, cluster_std=0.0, rng=0)
+    for row, label in zip(X, y, strict=True):
         assert row == [float(c) for c in centers[label]]
 
 
 def test_blobs_drawn_centers_lie_in_the_box_and_each_blob_shares_one():
-    X, y = make_blobs(60, centers=5, cluster_std=0.0, n_features=3, seed=0)
-    for label, rows in by_label(X, y).items():
+    X, y = make_blobs(60, centers=5, cluster_std=0.0, n_features=3, rng=0)
+    for rows in by_label(X, y).values():
         assert all(row == rows[0] for row in rows)
         assert all(-10.0 <= v <= 10.0 for v in rows[0])
     assert len({tuple(rows[0]) for rows in by_label(X, y).values()}) == 5
 
 
 def test_blobs_take_their_dimension_from_the_centers():
-    X, _ = make_blobs(5, centers=[[1, 2, 3, 4]], cluster_std=0.0, seed=0)
+    X, _ = make_blobs(5, centers=[[1, 2, 3, 4]], cluster_std=0.0, rng=0)
     assert X == [[1.0, 2.0, 3.0, 4.0]] * 5
 
 
 @pytest.mark.parametrize("x_range", [(-math.pi, math.pi), (0.0, 1.0), (-10, 25)])
 def test_sine_without_noise_is_exactly_sin_x_on_its_range(x_range):
-    X, y = make_sine(200, noise=0.0, x_range=x_range, seed=0)
+    X, y = make_sine(200, noise=0.0, x_range=x_range, rng=0)
     low, high = x_range
-    for (x,), t in zip(X, y):
+    for (x,), t in zip(X, y, strict=True):
         assert t == math.sin(x)
         assert low <= x <= high
     xs = [x for (x,) in X]
@@ -323,15 +369,15 @@ def test_sine_without_noise_is_exactly_sin_x_on_its_range(x_range):
 
 
 def test_sine_noise_has_the_given_standard_deviation():
-    X, y = make_sine(4000, noise=0.3, seed=0)
-    residuals = [t - math.sin(x) for (x,), t in zip(X, y)]
+    X, y = make_sine(4000, noise=0.3, rng=0)
+    residuals = [t - math.sin(x) for (x,), t in zip(X, y, strict=True)]
     assert fmean(residuals) == pytest.approx(0.0, abs=0.03)
     assert pstdev(residuals) == pytest.approx(0.3, rel=0.05)
 
 
 def test_blobs_spread_about_their_centers_with_cluster_std():
     centers = [[-4.0, 0.0], [4.0, 1.0]]
-    X, y = make_blobs(4000, centers=centers, cluster_std=0.5, seed=0)
+    X, y = make_blobs(4000, centers=centers, cluster_std=0.5, rng=0)
     for label, rows in by_label(X, y).items():
         for d in range(2):
             coords = [row[d] for row in rows]
@@ -340,7 +386,7 @@ def test_blobs_spread_about_their_centers_with_cluster_std():
 
 
 def test_moons_noise_moves_points_off_the_curves_by_about_noise():
-    X, y = make_moons(2000, noise=0.05, seed=0)
+    X, y = make_moons(2000, noise=0.05, rng=0)
     upper = by_label(X, y)[0]
     # distance from the unit circle ~ the radial part of 2-D noise: std about 0.05
     offsets = [math.hypot(a, b) - 1.0 for a, b in upper]
@@ -348,7 +394,7 @@ def test_moons_noise_moves_points_off_the_curves_by_about_noise():
 
 
 def test_circles_noise_moves_points_off_the_circles_by_about_noise():
-    X, y = make_circles(2000, noise=0.05, factor=0.5, seed=0)
+    X, y = make_circles(2000, noise=0.05, factor=0.5, rng=0)
     outer = by_label(X, y)[0]
     offsets = [math.hypot(a, b) - 1.0 for a, b in outer]
     assert fmean(offsets) == pytest.approx(0.0, abs=0.01)
@@ -379,14 +425,14 @@ def numbered(n):
 )
 def test_split_sizes_round_the_test_split_up(n, test_size, n_test):
     X, y = numbered(n)
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, seed=0)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, rng=0)
     assert (len(X_test), len(y_test)) == (n_test, n_test)
     assert (len(X_train), len(y_train)) == (n - n_test, n - n_test)
 
 
 def test_split_default_test_size_is_a_quarter():
     X, y = numbered(20)
-    X_train, X_test, _, _ = train_test_split(X, y, seed=0)
+    X_train, X_test, _, _ = train_test_split(X, y, rng=0)
     assert (len(X_train), len(X_test)) == (15, 5)
 
 
@@ -400,33 +446,33 @@ def test_split_is_disjoint_covers_everything_and_keeps_pairs(n, test_size, seed)
     X, y = numbered(n)
     if math.ceil(test_size * n - 1e-9) >= n:
         with pytest.raises(ValueError, match="train_test_split"):
-            train_test_split(X, y, test_size=test_size, seed=seed)
+            train_test_split(X, y, test_size=test_size, rng=seed)
         return
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, seed=seed)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, rng=seed)
     assert test_size * n - 1e-9 <= len(X_test) < test_size * n + 1
     train_ids = {row[0] for row in X_train}
     test_ids = {row[0] for row in X_test}
     assert not train_ids & test_ids
     assert train_ids | test_ids == set(range(n))
-    assert all(label == 10 * row[0] for row, label in zip(X_train + X_test, y_train + y_test))
+    assert all(label == 10 * row[0] for row, label in zip(X_train + X_test, y_train + y_test, strict=True))
 
 
 def test_split_and_original_are_the_same_multiset_even_with_repeated_rows():
-    X, y = make_xor(40, noise=0.0, seed=0)  # only four distinct rows
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, seed=1)
+    X, y = make_xor(40, noise=0.0, rng=0)  # only four distinct rows
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, rng=1)
     assert as_multiset(X_train + X_test, y_train + y_test) == as_multiset(X, y)
 
 
 def test_split_is_deterministic_for_a_seed_and_varies_between_seeds():
     X, y = numbered(30)
-    assert train_test_split(X, y, seed=2) == train_test_split(X, y, seed=2)
-    assert train_test_split(X, y, seed=2) != train_test_split(X, y, seed=3)
-    assert train_test_split(X, y, seed=random.Random(2)) == train_test_split(X, y, seed=2)
+    assert train_test_split(X, y, rng=2) == train_test_split(X, y, rng=2)
+    assert train_test_split(X, y, rng=2) != train_test_split(X, y, rng=3)
+    assert train_test_split(X, y, rng=random.Random(2)) == train_test_split(X, y, rng=2)
 
 
 def test_split_shuffles_by_default():
     X, y = numbered(30)
-    X_train, X_test, _, _ = train_test_split(X, y, seed=0)
+    X_train, X_test, _, _ = train_test_split(X, y, rng=0)
     assert X_train + X_test != X
 
 
@@ -440,12 +486,12 @@ def test_split_without_shuffle_keeps_order_and_tests_on_the_tail():
 def test_split_does_not_change_its_inputs():
     X, y = numbered(10)
     X_copy, y_copy = [list(r) for r in X], list(y)
-    train_test_split(X, y, seed=0)
+    train_test_split(X, y, rng=0)
     assert X == X_copy and y == y_copy
 
 
 def test_split_accepts_tuples_and_returns_lists():
-    parts = train_test_split(((1.0,), (2.0,), (3.0,), (4.0,)), (0, 1, 0, 1), seed=0)
+    parts = train_test_split(((1.0,), (2.0,), (3.0,), (4.0,)), (0, 1, 0, 1), rng=0)
     assert all(type(part) is list for part in parts)
 
 
@@ -461,11 +507,11 @@ def test_split_accepts_tuples_and_returns_lists():
     ],
 )
 def test_makers_with_test_size_return_a_split_of_the_same_data(make):
-    X, y = make(seed=9)
-    X_train, X_test, y_train, y_test = make(seed=9, test_size=0.25)
+    X, y = make(rng=9)
+    X_train, X_test, y_train, y_test = make(rng=9, test_size=0.25)
     assert (len(X_train), len(X_test), len(y_train), len(y_test)) == (30, 10, 30, 10)
     assert as_multiset(X_train + X_test, y_train + y_test) == as_multiset(X, y)
-    assert make(seed=9, test_size=0.25) == (X_train, X_test, y_train, y_test)
+    assert make(rng=9, test_size=0.25) == (X_train, X_test, y_train, y_test)
 
 
 # ---------------------------------------------------------------------------
@@ -479,7 +525,7 @@ def test_to_signed_maps_0_to_minus_1_and_1_to_plus_1():
 
 
 def test_to_signed_keeps_the_classes_of_a_dataset():
-    _, y = make_moons(21, seed=0)
+    _, y = make_moons(21, rng=0)
     signed = to_signed(y)
     assert [s == 1 for s in signed] == [label == 1 for label in y]
     assert Counter(signed) == {-1: 11, 1: 10}
@@ -547,7 +593,12 @@ BAD = [
     (make_sine, {"noise": -0.1}, ValueError, "noise", "-0.1"),
     (make_sine, {"x_range": (1.0, 1.0)}, ValueError, "x_range", "(1.0, 1.0)"),
     (make_sine, {"x_range": (2.0, 1.0)}, ValueError, "x_range", "(2.0, 1.0)"),
-    (make_sine, {"x_range": (0.0,)}, TypeError, "x_range", "(0.0,)"),
+    (make_sine, {"x_range": (0.0,)}, ValueError, "x_range", "(0.0,)"),
+    (make_sine, {"x_range": 1.0}, TypeError, "x_range", "1.0"),
+    (make_moons, {"rng": "abc"}, TypeError, "rng", "'abc'"),
+    (make_moons, {"rng": 1.5}, TypeError, "rng", "1.5"),
+    (make_moons, {"rng": True}, TypeError, "rng", "True"),
+    (make_blobs, {"centers": 2.0}, TypeError, "centers", "2.0"),
     (make_sine, {"n_samples": 1, "test_size": 0.5}, ValueError, "test_size", "0.5"),
 ]
 
@@ -578,6 +629,8 @@ SPLIT_BAD = [
     ([], [], {}, ValueError, "test_size", "0.25"),
     ([[1], [2]], [0, 1], {"test_size": None}, TypeError, "test_size", "None"),
     ([[1], [2]], [0, 1], {"seed": "x"}, TypeError, "seed", "'x'"),
+    ([[1], [2]], [0, 1], {"rng": "x"}, TypeError, "rng", "'x'"),
+    ([[1], [2], [3], [4]], [0, 1, 0, 1], {"test_size": float("nan")}, ValueError, "test_size", "nan"),
 ]
 
 

@@ -7,10 +7,13 @@ maker returns `(X_train, X_test, y_train, y_test)` instead, split by
 `train_test_split`. Samples come in random order, so any slice of them is a fair
 minibatch.
 
-Randomness: every function draws from its own `random.Random(seed)`, never from
-the global `random` state, so the same seed gives the same data in any program.
-`seed` may also be a `random.Random` to draw from (then successive calls differ,
-reproducibly), or None for fresh, unrepeatable data.
+Randomness comes from the `rng` argument, as everywhere in the library: an int
+seed draws from a new `random.Random(seed)`, never from the global `random`
+state, so the same seed gives the same data in any program; a `random.Random`
+is drawn from as it is (then successive calls differ, reproducibly); None (the
+default) draws from Python's global `random`, so `random.seed(...)` makes a
+whole notebook reproducible. `seed=` is the old name of `rng` and still works:
+`make_moons(100, seed=0)` is `make_moons(100, rng=0)`.
 
 Hinge loss wants labels -1/+1 rather than 0/1: `to_signed(y)` maps them (it is
 the `y*2 - 1` of the micrograd demo).
@@ -19,10 +22,10 @@ Only the standard library is used (`random`, `math`): no numpy, no scikit-learn.
 The geometry of `make_moons` and `make_circles` is scikit-learn's.
 
 Example:
-    >>> X, y = make_moons(100, noise=0.1, seed=0)
+    >>> X, y = make_moons(100, noise=0.1, rng=0)
     >>> len(X), len(X[0]), sorted(set(y))
     (100, 2, [0, 1])
-    >>> X_train, X_test, y_train, y_test = make_moons(100, seed=0, test_size=0.2)
+    >>> X_train, X_test, y_train, y_test = make_moons(100, rng=0, test_size=0.2)
     >>> len(X_train), len(X_test)
     (80, 20)
     >>> to_signed([0, 1, 1])
@@ -32,11 +35,20 @@ Example:
 from __future__ import annotations
 
 import math
-import random
-from numbers import Real
-from typing import Sequence, TypeVar, Union
+from typing import Any, Sequence, TypeVar, Union
 
-from ._checks import finite_number
+from ._checks import (
+    finite_number,
+    fraction,
+    is_number,
+    is_whole_number,
+    non_negative_number,
+    random_source,
+    whole_number,
+    wrong_type,
+    wrong_value,
+)
+from ._types import RNG
 
 __all__ = [
     "make_moons",
@@ -49,7 +61,6 @@ __all__ = [
     "to_signed",
 ]
 
-Seed = Union[int, random.Random, None]
 Rows = list[list[float]]
 # A maker's result: (X, y), or (X_train, X_test, y_train, y_test) when test_size is given.
 Dataset = Union[
@@ -69,59 +80,84 @@ _L = TypeVar("_L")
 # ---------------------------------------------------------------------------
 
 
-def _rng(fn: str, seed: Seed) -> random.Random:
-    """A private random number generator for `seed` (never the global one)."""
-    if isinstance(seed, random.Random):
-        return seed
-    if seed is None:
-        return random.Random()  # seeded from the operating system, not from `random`
-    if isinstance(seed, int) and not isinstance(seed, bool):
-        return random.Random(seed)
-    raise TypeError(
-        f"{fn}: seed must be an int, a random.Random or None, "
-        f"got {type(seed).__name__}: {seed!r}"
-    )
+def rng_argument(owner: str, rng: object, seed: object = ..., default: object = None) -> Any:
+    """The random source of a function that takes `rng` and, by its old name, `seed`.
 
+    `seed=` was the name of `rng` in `fit` and the dataset makers, and is kept so
+    that code written before the rename runs unchanged. `seed` is `...` when it
+    was not given; giving both (`rng` other than its `default`) is a TypeError.
+    The one that was given becomes a random source by the library's rule (see
+    `_checks.random_source`): an int seed a new `random.Random`, a
+    `random.Random` itself, None Python's global `random`.
 
-def _check_int(fn: str, name: str, value: object, minimum: int, why: str = "") -> int:
-    """`value` if it is an int >= minimum; a TypeError or ValueError otherwise."""
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{fn}: {name} must be an int, got {type(value).__name__}: {value!r}")
-    if value < minimum:
-        reason = f" ({why})" if why else ""
-        raise ValueError(f"{fn}: {name} must be at least {minimum}{reason}, got {value!r}")
-    return value
-
-
-def _check_std(fn: str, name: str, value: object) -> float:
-    """A standard deviation: a finite float >= 0."""
-    std = finite_number(fn, name, value)
-    if std < 0:
-        raise ValueError(
-            f"{fn}: {name} is a standard deviation and cannot be negative, got {value!r}"
-        )
-    return std
-
-
-def _test_count(fn: str, test_size: object, n: int) -> int:
-    """How many of `n` samples go to the test split: ceil(test_size * n), both splits non-empty."""
-    if not isinstance(test_size, Real) or isinstance(test_size, bool):
+    Example:
+        >>> import random
+        >>> rng_argument('make_moons', None, seed=3).random() == random.Random(3).random()
+        True
+        >>> rng_argument('make_moons', 3).random() == random.Random(3).random()
+        True
+        >>> rng_argument('make_moons', 1, seed=3)
+        Traceback (most recent call last):
+        TypeError: make_moons: give rng or seed (its old name), not both; got rng=1 and seed=3
+    """
+    if seed is ...:
+        return random_source(owner, rng)
+    if type(rng) is not type(default) or rng != default:
         raise TypeError(
-            f"{fn}: test_size must be a fraction between 0 and 1, "
-            f"got {type(test_size).__name__}: {test_size!r}"
+            f"{owner}: give rng or seed (its old name), not both; got rng={rng!r:.40} and seed={seed!r:.40}"
         )
-    if not 0 < test_size < 1:
-        raise ValueError(
-            f"{fn}: test_size must be a fraction strictly between 0 and 1, got {test_size!r}"
-        )
+    return random_source(owner, seed, name="seed")
+
+
+def _count(owner: str, name: str, value: object, minimum: int, why: str = "") -> int:
+    """`value` as an int, if it is a whole number >= minimum (`why` says why in the error)."""
+    what = f"a whole number >= {minimum}"
+    if not is_whole_number(value):
+        wrong_type(owner, name, what, value)
+    n = whole_number(owner, name, value, minimum=None)
+    if n < minimum:
+        wrong_value(owner, name, what, value, why)
+    return n
+
+
+def _test_count(owner: str, test_size: object, n: int) -> int:
+    """How many of `n` samples go to the test split: ceil(test_size * n), both splits non-empty."""
+    if not is_number(test_size):
+        wrong_type(owner, "test_size", "a fraction between 0 and 1", test_size)
+    size = fraction(owner, "test_size", test_size, include_low=False, include_high=False)
     # round() first so that 0.3 * 10 = 3.0000000000000004 counts as 3, not 4.
-    n_test = math.ceil(round(float(test_size) * n, 9))
+    n_test = math.ceil(round(size * n, 9))
     if n_test >= n:
         raise ValueError(
-            f"{fn}: test_size={test_size!r} of {n} samples leaves the training split empty "
+            f"{owner}: test_size={test_size!r} of {n} samples leaves the training split empty "
             f"({n_test} test samples); use more samples or a smaller test_size"
         )
     return n_test
+
+
+def _blob_centers(
+    fn: str, centers: object, n_features: int | None
+) -> tuple[int, list[list[float]] | None]:
+    """(how many blobs, their centres as lists of floats, or None to draw them)."""
+    if is_whole_number(centers):
+        return _count(fn, "centers", centers, 1, "the number of blobs"), None
+    what = "an int (how many) or a list of points"
+    if isinstance(centers, str) or not isinstance(centers, Sequence):
+        wrong_type(fn, "centers", what, centers)
+    if len(centers) == 0:
+        wrong_value(fn, "centers", "an int (how many) or a list of at least one point", centers)
+    points = []
+    for j, c in enumerate(centers):
+        if isinstance(c, str) or not isinstance(c, Sequence) or len(c) == 0:
+            wrong_type(fn, f"centers[{j}]", "a point (a non-empty list of numbers)", c)
+        points.append([finite_number(fn, f"centers[{j}][{d}]", v) for d, v in enumerate(c)])
+    dim = len(points[0])
+    for j, p in enumerate(points):
+        if len(p) != dim:
+            wrong_value(fn, f"centers[{j}]", f"a point of {dim} coordinates, as centers[0] is", p)
+    if n_features is not None and n_features != dim:
+        wrong_value(fn, "n_features", f"{dim}, the number of coordinates of the centers", n_features)
+    return len(points), points
 
 
 def _class_sizes(n: int, k: int) -> list[int]:
@@ -136,7 +172,7 @@ def _linspace(start: float, stop: float, m: int, endpoint: bool = True) -> list[
     return [start + (stop - start) * (i / steps) for i in range(m)]
 
 
-def _shuffled(rng: random.Random, X: list[_T], y: list[_L]) -> tuple[list[_T], list[_L]]:
+def _shuffled(rng: Any, X: list[_T], y: list[_L]) -> tuple[list[_T], list[_L]]:
     """X and y in the same random order."""
     order = list(range(len(X)))
     rng.shuffle(order)
@@ -148,7 +184,7 @@ def _split(
     X: Sequence[_T],
     y: Sequence[_L],
     test_size: object,
-    rng: random.Random | None,
+    rng: Any,
 ) -> tuple[list[_T], list[_T], list[_L], list[_L]]:
     """The body of `train_test_split`, with errors naming `fn` (rng None: no shuffling)."""
     X, y = list(X), list(y)
@@ -165,7 +201,7 @@ def _split(
 
 
 def _finish(
-    fn: str, rng: random.Random, X: list, y: list, test_size: float | None
+    fn: str, rng: Any, X: list, y: list, test_size: float | None
 ) -> tuple:
     """A maker's last step: shuffle, then split if test_size is given."""
     X, y = _shuffled(rng, X, y)
@@ -183,29 +219,31 @@ def train_test_split(
     X: Sequence[_T],
     y: Sequence[_L],
     test_size: float = 0.25,
-    seed: Seed = None,
+    rng: RNG = None,
     shuffle: bool = True,
+    *,
+    seed: Any = ...,
 ) -> tuple[list[_T], list[_T], list[_L], list[_L]]:
     """Split rows and labels into `(X_train, X_test, y_train, y_test)` (scikit-learn's order).
 
     The test split gets ceil(test_size * n) samples (0.07 of 100 is 7: float
     round-off such as 7.000000000000001 is ignored), the training split the
     rest; both must be non-empty. With `shuffle=True` the samples are put in a
-    random order (drawn from `seed`) first; with `shuffle=False` the test split
-    is the last samples. Rows and labels stay paired; the rows themselves are
+    random order (drawn from `rng`, as the makers draw; `seed=` is its old name)
+    first; with `shuffle=False` the test split is the last samples. Rows and labels stay paired; the rows themselves are
     not copied.
 
     Example:
         >>> X = [[0.0], [1.0], [2.0], [3.0]]
         >>> train_test_split(X, [0, 1, 0, 1], test_size=0.25, shuffle=False)
         ([[0.0], [1.0], [2.0]], [[3.0]], [0, 1, 0], [1])
-        >>> X_train, X_test, y_train, y_test = train_test_split(X, [0, 1, 0, 1], seed=0)
+        >>> X_train, X_test, y_train, y_test = train_test_split(X, [0, 1, 0, 1], rng=0)
         >>> len(X_train), len(X_test)
         (3, 1)
     """
     fn = "train_test_split"
-    rng = _rng(fn, seed) if shuffle else None
-    return _split(fn, X, y, test_size, rng)
+    source = rng_argument(fn, rng, seed) if shuffle else None
+    return _split(fn, X, y, test_size, source)
 
 
 def to_signed(y: Sequence[int]) -> list[int]:
@@ -215,7 +253,7 @@ def to_signed(y: Sequence[int]) -> list[int]:
     and `y_test`) after making the data; any label other than 0 or 1 is an error.
 
     Example:
-        >>> X, y = make_moons(4, noise=0.0, seed=0)
+        >>> X, y = make_moons(4, noise=0.0, rng=0)
         >>> sorted(to_signed(y))
         [-1, -1, 1, 1]
     """
@@ -241,8 +279,10 @@ def to_signed(y: Sequence[int]) -> list[int]:
 def make_moons(
     n_samples: int = 100,
     noise: float = 0.1,
-    seed: Seed = None,
+    rng: RNG = None,
     test_size: float | None = None,
+    *,
+    seed: Any = ...,
 ) -> Dataset:
     """Two interleaving half circles: label 0 on the upper moon, 1 on the lower.
 
@@ -253,37 +293,39 @@ def make_moons(
     4-tuple of `train_test_split`.
 
     Example:
-        >>> X, y = make_moons(4, noise=0.0, seed=0)
+        >>> X, y = make_moons(4, noise=0.0, rng=0)
         >>> sorted((round(a, 6) + 0.0, round(b, 6) + 0.0, c) for (a, b), c in zip(X, y))
         [(-1.0, 0.0, 0), (0.0, 0.5, 1), (1.0, 0.0, 0), (2.0, 0.5, 1)]
     """
     fn = "make_moons"
-    _check_int(fn, "n_samples", n_samples, 2, "one point per moon")
-    noise = _check_std(fn, "noise", noise)
+    n_samples = _count(fn, "n_samples", n_samples, 2, "one point per moon")
+    noise = non_negative_number(fn, "noise", noise, why="a standard deviation")
     if test_size is not None:
         _test_count(fn, test_size, n_samples)
-    rng = _rng(fn, seed)
+    source = rng_argument(fn, rng, seed)
 
     X: Rows = []
     y: list[int] = []
     n_upper, n_lower = _class_sizes(n_samples, 2)
     for t in _linspace(0.0, math.pi, n_upper):
-        X.append([math.cos(t) + rng.gauss(0.0, noise), math.sin(t) + rng.gauss(0.0, noise)])
+        X.append([math.cos(t) + source.gauss(0.0, noise), math.sin(t) + source.gauss(0.0, noise)])
         y.append(0)
     for t in _linspace(0.0, math.pi, n_lower):
         X.append(
-            [1.0 - math.cos(t) + rng.gauss(0.0, noise), 0.5 - math.sin(t) + rng.gauss(0.0, noise)]
+            [1.0 - math.cos(t) + source.gauss(0.0, noise), 0.5 - math.sin(t) + source.gauss(0.0, noise)]
         )
         y.append(1)
-    return _finish(fn, rng, X, y, test_size)
+    return _finish(fn, source, X, y, test_size)
 
 
 def make_circles(
     n_samples: int = 100,
     noise: float = 0.05,
     factor: float = 0.5,
-    seed: Seed = None,
+    rng: RNG = None,
     test_size: float | None = None,
+    *,
+    seed: Any = ...,
 ) -> Dataset:
     """A circle inside a circle: label 0 on the outer (radius 1), 1 on the inner (radius factor).
 
@@ -294,35 +336,32 @@ def make_circles(
     4-tuple of `train_test_split`.
 
     Example:
-        >>> X, y = make_circles(8, noise=0.0, factor=0.5, seed=0)
+        >>> X, y = make_circles(8, noise=0.0, factor=0.5, rng=0)
         >>> sorted({(round(math.hypot(a, b), 6), c) for (a, b), c in zip(X, y)})
         [(0.5, 1), (1.0, 0)]
     """
     fn = "make_circles"
-    _check_int(fn, "n_samples", n_samples, 2, "one point per circle")
-    noise = _check_std(fn, "noise", noise)
+    n_samples = _count(fn, "n_samples", n_samples, 2, "one point per circle")
+    noise = non_negative_number(fn, "noise", noise, why="a standard deviation")
     factor_ = finite_number(fn, "factor", factor)
     if not 0 <= factor_ < 1:
-        raise ValueError(
-            f"{fn}: factor is the inner circle's radius (the outer's is 1) and must be "
-            f"in [0, 1), got {factor!r}"
-        )
+        wrong_value(fn, "factor", "a number in [0, 1)", factor, why="the inner circle's radius; the outer's is 1")
     if test_size is not None:
         _test_count(fn, test_size, n_samples)
-    rng = _rng(fn, seed)
+    source = rng_argument(fn, rng, seed)
 
     X: Rows = []
     y: list[int] = []
-    for label, (radius, m) in enumerate(zip((1.0, factor_), _class_sizes(n_samples, 2))):
+    for label, (radius, m) in enumerate(zip((1.0, factor_), _class_sizes(n_samples, 2), strict=True)):
         for t in _linspace(0.0, 2 * math.pi, m, endpoint=False):
             X.append(
                 [
-                    radius * math.cos(t) + rng.gauss(0.0, noise),
-                    radius * math.sin(t) + rng.gauss(0.0, noise),
+                    radius * math.cos(t) + source.gauss(0.0, noise),
+                    radius * math.sin(t) + source.gauss(0.0, noise),
                 ]
             )
             y.append(label)
-    return _finish(fn, rng, X, y, test_size)
+    return _finish(fn, source, X, y, test_size)
 
 
 # The XOR clusters in the order that shares out leftover samples: the labels
@@ -333,8 +372,10 @@ _XOR_CLUSTERS = (((-1.0, -1.0), 0), ((-1.0, 1.0), 1), ((1.0, 1.0), 0), ((1.0, -1
 def make_xor(
     n_samples: int = 100,
     noise: float = 0.2,
-    seed: Seed = None,
+    rng: RNG = None,
     test_size: float | None = None,
+    *,
+    seed: Any = ...,
 ) -> Dataset:
     """Four Gaussian clusters at (+-1, +-1), labelled by XOR: 1 where the signs of x and y differ.
 
@@ -347,32 +388,34 @@ def make_xor(
     4-tuple of `train_test_split`.
 
     Example:
-        >>> X, y = make_xor(4, noise=0.0, seed=0)
+        >>> X, y = make_xor(4, noise=0.0, rng=0)
         >>> sorted((a, b, c) for (a, b), c in zip(X, y))
         [(-1.0, -1.0, 0), (-1.0, 1.0, 1), (1.0, -1.0, 1), (1.0, 1.0, 0)]
     """
     fn = "make_xor"
-    _check_int(fn, "n_samples", n_samples, 4, "one point per cluster")
-    noise = _check_std(fn, "noise", noise)
+    n_samples = _count(fn, "n_samples", n_samples, 4, "one point per cluster")
+    noise = non_negative_number(fn, "noise", noise, why="a standard deviation")
     if test_size is not None:
         _test_count(fn, test_size, n_samples)
-    rng = _rng(fn, seed)
+    source = rng_argument(fn, rng, seed)
 
     X: Rows = []
     y: list[int] = []
-    for ((cx, cy), label), m in zip(_XOR_CLUSTERS, _class_sizes(n_samples, 4)):
+    for ((cx, cy), label), m in zip(_XOR_CLUSTERS, _class_sizes(n_samples, 4), strict=True):
         for _ in range(m):
-            X.append([cx + rng.gauss(0.0, noise), cy + rng.gauss(0.0, noise)])
+            X.append([cx + source.gauss(0.0, noise), cy + source.gauss(0.0, noise)])
             y.append(label)
-    return _finish(fn, rng, X, y, test_size)
+    return _finish(fn, source, X, y, test_size)
 
 
 def make_spiral(
     n_samples: int = 100,
     n_classes: int = 3,
     noise: float = 0.2,
-    seed: Seed = None,
+    rng: RNG = None,
     test_size: float | None = None,
+    *,
+    seed: Any = ...,
 ) -> Dataset:
     """k interleaved spiral arms, one per class, labels 0..k-1 (the CS231n spiral).
 
@@ -386,29 +429,29 @@ def make_spiral(
     `test_size` the 4-tuple of `train_test_split`.
 
     Example:
-        >>> X, y = make_spiral(10, n_classes=3, seed=0)
+        >>> X, y = make_spiral(10, n_classes=3, rng=0)
         >>> [y.count(k) for k in range(3)]
         [4, 3, 3]
         >>> round(max(math.hypot(a, b) for a, b in X), 9)     # the outermost point of each arm
         1.0
     """
     fn = "make_spiral"
-    _check_int(fn, "n_classes", n_classes, 2, "a classification needs two classes")
-    _check_int(fn, "n_samples", n_samples, n_classes, f"one point per class, n_classes={n_classes}")
-    noise = _check_std(fn, "noise", noise)
+    n_classes = _count(fn, "n_classes", n_classes, 2, "a classification needs two classes")
+    n_samples = _count(fn, "n_samples", n_samples, n_classes, f"one point per class, n_classes={n_classes}")
+    noise = non_negative_number(fn, "noise", noise, why="a standard deviation")
     if test_size is not None:
         _test_count(fn, test_size, n_samples)
-    rng = _rng(fn, seed)
+    source = rng_argument(fn, rng, seed)
 
     X: Rows = []
     y: list[int] = []
     for label, m in enumerate(_class_sizes(n_samples, n_classes)):
         for i in range(m):
             r = (i + 1) / m
-            theta = 2 * math.pi * label / n_classes + 4 * r + rng.gauss(0.0, noise)
+            theta = 2 * math.pi * label / n_classes + 4 * r + source.gauss(0.0, noise)
             X.append([r * math.cos(theta), r * math.sin(theta)])
             y.append(label)
-    return _finish(fn, rng, X, y, test_size)
+    return _finish(fn, source, X, y, test_size)
 
 
 def make_blobs(
@@ -416,8 +459,10 @@ def make_blobs(
     centers: int | Sequence[Sequence[float]] = 3,
     cluster_std: float = 1.0,
     n_features: int | None = None,
-    seed: Seed = None,
+    rng: RNG = None,
     test_size: float | None = None,
+    *,
+    seed: Any = ...,
 ) -> Dataset:
     """Gaussian blobs: label k for the points around centre k.
 
@@ -430,63 +475,33 @@ def make_blobs(
     `train_test_split`.
 
     Example:
-        >>> X, y = make_blobs(6, centers=[[0, 0], [5, 5]], cluster_std=0.0, seed=0)
+        >>> X, y = make_blobs(6, centers=[[0, 0], [5, 5]], cluster_std=0.0, rng=0)
         >>> sorted((a, b, c) for (a, b), c in zip(X, y))
         [(0.0, 0.0, 0), (0.0, 0.0, 0), (0.0, 0.0, 0), (5.0, 5.0, 1), (5.0, 5.0, 1), (5.0, 5.0, 1)]
-        >>> X, y = make_blobs(10, centers=4, n_features=3, seed=0)
+        >>> X, y = make_blobs(10, centers=4, n_features=3, rng=0)
         >>> len(X[0]), sorted(set(y))
         (3, [0, 1, 2, 3])
     """
     fn = "make_blobs"
     if n_features is not None:
-        _check_int(fn, "n_features", n_features, 1)
-    points: list[list[float]] | None = None
-    if isinstance(centers, int) and not isinstance(centers, bool):
-        k = _check_int(fn, "centers", centers, 1, "the number of blobs")
-    elif isinstance(centers, Sequence) and not isinstance(centers, str):
-        if len(centers) == 0:
-            raise ValueError(f"{fn}: centers must hold at least one point, got {centers!r}")
-        points = []
-        for j, c in enumerate(centers):
-            if not isinstance(c, Sequence) or isinstance(c, str) or len(c) == 0:
-                raise TypeError(
-                    f"{fn}: each of centers must be a point (a list of numbers), "
-                    f"got centers[{j}] = {c!r}"
-                )
-            points.append([finite_number(fn, f"centers[{j}][{d}]", v) for d, v in enumerate(c)])
-        dim = len(points[0])
-        for j, p in enumerate(points):
-            if len(p) != dim:
-                raise ValueError(
-                    f"{fn}: all centers must have the same number of coordinates, "
-                    f"got {dim} for centers[0] and {len(p)} for centers[{j}]"
-                )
-        if n_features is not None and n_features != dim:
-            raise ValueError(
-                f"{fn}: n_features={n_features!r} but the centers have {dim} coordinates"
-            )
-        k = len(points)
-    else:
-        raise TypeError(
-            f"{fn}: centers must be an int (how many) or a list of points, "
-            f"got {type(centers).__name__}: {centers!r}"
-        )
-    _check_int(fn, "n_samples", n_samples, k, f"one point per blob, {k} blobs")
-    std = _check_std(fn, "cluster_std", cluster_std)
+        n_features = _count(fn, "n_features", n_features, 1)
+    k, points = _blob_centers(fn, centers, n_features)
+    n_samples = _count(fn, "n_samples", n_samples, k, f"one point per blob, {k} blobs")
+    std = non_negative_number(fn, "cluster_std", cluster_std, why="a standard deviation")
     if test_size is not None:
         _test_count(fn, test_size, n_samples)
-    rng = _rng(fn, seed)
+    source = rng_argument(fn, rng, seed)
 
     if points is None:
         dim = 2 if n_features is None else n_features
-        points = [[rng.uniform(-10.0, 10.0) for _ in range(dim)] for _ in range(k)]
+        points = [[source.uniform(-10.0, 10.0) for _ in range(dim)] for _ in range(k)]
     X: Rows = []
     y: list[int] = []
-    for label, (center, m) in enumerate(zip(points, _class_sizes(n_samples, k))):
+    for label, (center, m) in enumerate(zip(points, _class_sizes(n_samples, k), strict=True)):
         for _ in range(m):
-            X.append([c + rng.gauss(0.0, std) for c in center])
+            X.append([c + source.gauss(0.0, std) for c in center])
             y.append(label)
-    return _finish(fn, rng, X, y, test_size)
+    return _finish(fn, source, X, y, test_size)
 
 
 # ---------------------------------------------------------------------------
@@ -498,8 +513,10 @@ def make_sine(
     n_samples: int = 100,
     noise: float = 0.1,
     x_range: tuple[float, float] = (-math.pi, math.pi),
-    seed: Seed = None,
+    rng: RNG = None,
     test_size: float | None = None,
+    *,
+    seed: Any = ...,
 ) -> RegressionDataset:
     """1-D regression: x uniform on x_range, target y = sin(x) + Gaussian noise.
 
@@ -508,29 +525,32 @@ def make_sine(
     Returns `(X, y)`, or with `test_size` the 4-tuple of `train_test_split`.
 
     Example:
-        >>> X, y = make_sine(5, noise=0.0, seed=0)
+        >>> X, y = make_sine(5, noise=0.0, rng=0)
         >>> len(X), len(X[0])
         (5, 1)
         >>> all(t == math.sin(x) for (x,), t in zip(X, y))
         True
     """
     fn = "make_sine"
-    _check_int(fn, "n_samples", n_samples, 1)
-    noise = _check_std(fn, "noise", noise)
-    if not isinstance(x_range, Sequence) or len(x_range) != 2:
-        raise TypeError(f"{fn}: x_range must be a pair (low, high), got {x_range!r}")
+    n_samples = _count(fn, "n_samples", n_samples, 1)
+    noise = non_negative_number(fn, "noise", noise, why="a standard deviation")
+    pair = "a pair (low, high) with low < high"
+    if isinstance(x_range, str) or not isinstance(x_range, Sequence):
+        wrong_type(fn, "x_range", pair, x_range)
+    if len(x_range) != 2:
+        wrong_value(fn, "x_range", pair, x_range)
     low = finite_number(fn, "x_range[0]", x_range[0])
     high = finite_number(fn, "x_range[1]", x_range[1])
     if not low < high:
-        raise ValueError(f"{fn}: x_range must have low < high, got {x_range!r}")
+        wrong_value(fn, "x_range", pair, x_range)
     if test_size is not None:
         _test_count(fn, test_size, n_samples)
-    rng = _rng(fn, seed)
+    source = rng_argument(fn, rng, seed)
 
     X: Rows = []
     y: list[float] = []
     for _ in range(n_samples):
-        x = rng.uniform(low, high)
+        x = source.uniform(low, high)
         X.append([x])
-        y.append(math.sin(x) + rng.gauss(0.0, noise))
-    return _finish(fn, rng, X, y, test_size)
+        y.append(math.sin(x) + source.gauss(0.0, noise))
+    return _finish(fn, source, X, y, test_size)

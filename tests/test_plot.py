@@ -302,17 +302,17 @@ def test_plot_decision_boundary_rejects_x_y_length_mismatch():
 
 
 def test_plot_decision_boundary_rejects_points_that_are_not_2d():
-    with pytest.raises(ValueError, match=r"plot_decision_boundary: .*X\[0\] is 3 numbers: \[1, 2, 3\]"):
+    with pytest.raises(ValueError, match=r"^plot_decision_boundary: X\[0\] must be a 2-D point \[x1, x2\] .*, got \[1, 2, 3\] \(3 numbers\)$"):
         plot_decision_boundary(above_diagonal_is_0, [[1, 2, 3]], [0])
 
 
 def test_plot_decision_boundary_rejects_a_flat_list_of_numbers():
-    with pytest.raises(ValueError, match=r"plot_decision_boundary: .*X\[0\] is a single number: 1.0"):
+    with pytest.raises(TypeError, match=r"^plot_decision_boundary: X\[0\] must be a 2-D point \[x1, x2\] .*, got 1.0 \(float\)$"):
         plot_decision_boundary(above_diagonal_is_0, [1.0, 2.0], [0, 1])
 
 
 def test_plot_decision_boundary_rejects_empty_x():
-    with pytest.raises(ValueError, match=r"plot_decision_boundary: X is empty"):
+    with pytest.raises(ValueError, match=r"^plot_decision_boundary: X must be a list of at least one 2-D point \[x1, x2\], got \[\]$"):
         plot_decision_boundary(above_diagonal_is_0, [], [])
 
 
@@ -322,7 +322,7 @@ def test_plot_decision_boundary_rejects_three_labels_for_a_binary_model():
 
 
 def test_plot_decision_boundary_rejects_model_output_that_is_not_a_value():
-    with pytest.raises(ValueError, match=r"plot_decision_boundary: model\(x\) must return a Value"):
+    with pytest.raises(TypeError, match=r"^plot_decision_boundary: model\(x\) must be a Value \(binary: a score\) or a list of Values .*, got 'yes' \(str\)$"):
         plot_decision_boundary(lambda x: "yes", SQUARE, SQUARE_Y, resolution=5)
 
 
@@ -341,30 +341,30 @@ def counting(model):
 def test_plot_decision_boundary_rejects_a_non_finite_point_before_any_work(bad):
     model, calls = counting(above_diagonal_is_0)
     X = [[0.0, 1.0], [bad, 2.0]]
-    with pytest.raises(ValueError, match=rf"plot_decision_boundary: X\[1\]\[0\] is {bad}; it must be a finite"):
+    with pytest.raises(ValueError, match=rf"^plot_decision_boundary: X\[1\]\[0\] must be a finite number, got {bad}$"):
         plot_decision_boundary(model, X, [0, 1])
     assert calls == []
 
 
 def test_decision_grid_rejects_a_non_finite_point_before_any_work():
     model, calls = counting(above_diagonal_is_0)
-    with pytest.raises(ValueError, match=r"decision_grid: X\[0\]\[1\] is nan"):
+    with pytest.raises(ValueError, match=r"^decision_grid: X\[0\]\[1\] must be a finite number, got nan$"):
         decision_grid(model, [[0.0, float("nan")]])
     assert calls == []
 
 
 def test_plot_decision_boundary_rejects_a_string_for_x():
-    with pytest.raises(ValueError, match=r"plot_decision_boundary: X must be a list of 2-D points .*str: 'ab'"):
+    with pytest.raises(TypeError, match=r"^plot_decision_boundary: X must be a list of 2-D points \[x1, x2\], got 'ab' \(str\)$"):
         plot_decision_boundary(above_diagonal_is_0, "ab", [0, 1])
 
 
 def test_plot_decision_boundary_rejects_a_string_for_a_point():
-    with pytest.raises(ValueError, match=r"plot_decision_boundary: .*X\[1\] is a str: 'ab'"):
+    with pytest.raises(TypeError, match=r"^plot_decision_boundary: X\[1\] must be a 2-D point \[x1, x2\] .*, got 'ab' \(str\)$"):
         plot_decision_boundary(above_diagonal_is_0, [[0.0, 1.0], "ab"], [0, 1])
 
 
 def test_plot_decision_boundary_says_one_number_in_the_singular():
-    with pytest.raises(ValueError, match=r"X\[0\] is 1 number: \[1.0\]"):
+    with pytest.raises(ValueError, match=r"X\[0\] must be a 2-D point .*, got \[1.0\] \(1 number\)$"):
         plot_decision_boundary(above_diagonal_is_0, [[1.0]], [0])
 
 
@@ -374,6 +374,32 @@ def test_decision_grid_rejects_non_finite_bounds_before_any_work(bounds):
     with pytest.raises(ValueError, match=r"decision_grid: bounds must be four finite numbers"):
         decision_grid(model, SQUARE, bounds=bounds)
     assert calls == []
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"resolution": 2.5}, r"^decision_grid: resolution must be a whole number >= 2, got 2.5 \(float\)$"),
+    ({"padding": "wide"}, r"^decision_grid: padding must be a number, got 'wide' \(str\)$"),
+    ({"threshold": "half"}, r"^decision_grid: threshold must be a number, got 'half' \(str\)$"),
+    ({"bounds": 5}, r"^decision_grid: bounds must be four finite numbers .*, got 5 \(int\)$"),
+    ({"bounds": (0, 1, "a", 2)}, r"^decision_grid: bounds must be four finite numbers .*, got \(0, 1, 'a', 2\) \(tuple\)$"),
+    ({"y": [0, [1], 0, 0]}, r"^decision_grid: y\[1\] must be a class label \(a number\), got \[1\] \(list\)$"),
+    ({"model": 5}, r"^decision_grid: model must be a function called as model\(\[x1, x2\]\), got 5 \(int\)$"),
+])
+def test_decision_grid_arguments_of_the_wrong_type_are_type_errors(kwargs, message):
+    model = kwargs.pop("model", above_diagonal_is_0)
+    with pytest.raises(TypeError, match=message):
+        decision_grid(model, SQUARE, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"padding": -0.1}, r"^decision_grid: padding must be a number >= 0, got -0.1$"),
+    ({"threshold": float("nan")}, r"^decision_grid: threshold must be a finite number, got nan$"),
+    ({"bounds": (0, 1, 0)}, r"^decision_grid: bounds must be four finite numbers .*, got \(0, 1, 0\)$"),
+    ({"bounds": (1, 0, 0, 1)}, r"^decision_grid: bounds must be .* with min < max on both axes, got \(1, 0, 0, 1\)$"),
+])
+def test_decision_grid_arguments_of_a_wrong_value_are_value_errors(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        decision_grid(above_diagonal_is_0, SQUARE, **kwargs)
 
 
 def test_decision_grid_default_of_the_demo_model_takes_well_under_a_second():
@@ -392,7 +418,7 @@ def test_decision_grid_default_of_the_demo_model_takes_well_under_a_second():
 
 
 def test_decision_grid_rejects_resolution_below_two():
-    with pytest.raises(ValueError, match=r"decision_grid: resolution must be an int >= 2 .*, got 1"):
+    with pytest.raises(ValueError, match=r"^decision_grid: resolution must be a whole number >= 2, got 1$"):
         decision_grid(above_diagonal_is_0, SQUARE, resolution=1)
 
 
@@ -490,7 +516,7 @@ def test_plot_history_rejects_empty_loss_list():
 
 
 def test_plot_history_rejects_non_numbers():
-    with pytest.raises(ValueError, match=r"plot_history: history\['loss'\]\[1\] must be a number, got str: 'x'"):
+    with pytest.raises(TypeError, match=r"^plot_history: history\['loss'\]\[1\] must be a number, got 'x' \(str\)$"):
         plot_history({"loss": [0.5, "x"]})
 
 
@@ -578,6 +604,34 @@ def test_plot_activation_rejects_an_unknown_name_listing_the_valid_ones():
         assert name in message
 
 
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"num": 1}, ValueError, r"^plot_activation: num must be a whole number >= 2, got 1$"),
+    ({"num": 10.0}, TypeError, r"^plot_activation: num must be a whole number >= 2, got 10.0 \(float\)$"),
+    ({"x_range": ("a", 1)}, TypeError, r"^plot_activation: x_range must be a pair of numbers \(low, high\), got \('a', 1\) \(tuple\)$"),
+    ({"x_range": (0, 1, 2)}, ValueError, r"^plot_activation: x_range must be a pair of numbers \(low, high\), got \(0, 1, 2\)$"),
+    ({"activation": 5}, TypeError, r"^plot_activation: activation must be a name or a function Value -> Value, got 5 \(int\)$"),
+])
+def test_plot_activation_names_a_bad_argument(kwargs, error, message):
+    kwargs.setdefault("activation", "relu")
+    with pytest.raises(error, match=message):
+        plot_activation(**kwargs)
+
+
+def test_plot_activations_names_a_bad_ncols():
+    with pytest.raises(ValueError, match=r"^plot_activations: ncols must be a whole number >= 1, got 0$"):
+        plot_activations(["relu"], ncols=0)
+
+
+def test_plot_history_rejects_a_history_that_is_not_a_dict():
+    with pytest.raises(TypeError, match=r"^plot_history: history must be a dict of per-epoch lists with key 'loss'"):
+        plot_history([0.5, 0.4])
+
+
+def test_plot_history_rejects_axes_that_are_not_axes():
+    with pytest.raises(TypeError, match=r"^plot_history: axes must be 2 Axes, one for each of loss and accuracy, got 'ax' \(str\)$"):
+        plot_history(HISTORY, axes="ax")
+
+
 def test_plot_activation_rejects_a_backwards_x_range():
     with pytest.raises(ValueError, match=r"plot_activation: x_range must be finite with low < high, got \(4, -4\)"):
         plot_activation("relu", x_range=(4, -4))
@@ -629,3 +683,17 @@ def test_plot_activation_marks_the_engines_value_at_a_jump():
     ax = plot_activation("relu")
     dots = [(list(ln.get_xdata()), list(ln.get_ydata())) for ln in ax.lines[:-2]]
     assert ([0.0], [0.0]) in dots  # relu'(0) = 0 in the engine, as in PyTorch
+
+
+# One rule for scores and labels: the regions are what predict_classes says --------
+
+
+@pytest.mark.parametrize("nouts", [[4, 1], [4, 3]])
+def test_decision_grid_labels_are_what_predict_classes_gives_at_the_grid_points(nouts):
+    from tinygrad_ann import MLP
+    from tinygrad_ann.train import predict_classes
+
+    model = MLP(2, nouts, rng=0)
+    grid = decision_grid(model, SQUARE, resolution=6)
+    points = [[x1, x2] for x2 in grid.ys.tolist() for x1 in grid.xs.tolist()]
+    assert grid.labels.ravel().tolist() == predict_classes(model, points)

@@ -1,9 +1,11 @@
 """fit, predict, predict_classes, accuracy: the training helpers."""
 
+import random
+
 import pytest
 
 from tinygrad_ann import MLP, Neuron, Value, dot, is_grad_enabled
-from tinygrad_ann.train import accuracy, fit, predict, predict_classes
+from tinygrad_ann.train import accuracy, default_threshold, fit, predict, predict_classes, scores_to_labels
 
 # Four points, linearly separable by x0 + x1 > 0.
 X4 = [[1.0, 1.0], [2.0, -0.5], [-1.0, -1.0], [0.5, -2.0]]
@@ -172,11 +174,11 @@ def test_fit_mini_batches_take_several_steps_per_epoch():
     assert opt.steps == 2 * 2  # batches of 3 and 1, twice
 
 
-def test_fit_is_reproducible_for_a_seed():
+def test_fit_is_reproducible_for_an_rng_seed():
     runs = []
     for _ in range(2):
         model = MLP(2, [4, 1], rng=0)
-        runs.append(fit(model, X4, Y4, epochs=5, batch_size=2, seed=3, progress=False))
+        runs.append(fit(model, X4, Y4, epochs=5, batch_size=2, rng=3, progress=False))
     assert runs[0] == runs[1]
 
 
@@ -286,16 +288,13 @@ X6 = [[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9], [-1.0, -1.0], [-0.9, -1.1]
         ([3, 1], X4, [1, 1, -1, 2.0], {"loss": "hinge"}, r"^fit: y\[3\] is 2.0; loss='hinge'"),
         ([3, 1], X4, [1, 1, 0, 2], {"loss": "bce_with_logits"}, r"^fit: y\[3\] is 2; loss='bce_with_logits' needs targets in \[0, 1\]"),
         ([3, 1], X4, [1, 1, 0, -1], {"loss": "bce_with_logits"}, r"y\[3\] is -1.*for -1/\+1 labels use loss='hinge'"),
-        ([3, 1], X4, [1.0, 0.5, float("nan"), 0.0], {"loss": "mse"}, r"^fit: y\[2\] is nan; loss='mse' needs finite numbers"),
-        ([3, 1], X4, [1.0, "a", 0.0, 0.0], {"loss": "mse"}, r"^fit: y\[1\] is 'a'"),
+        ([3, 1], X4, [1.0, 0.5, float("nan"), 0.0], {"loss": "mse"}, r"^fit: y\[2\] must be a finite number, got nan$"),
         ([4, 3], X6, [0, 0, 1, 1, 2, 3], {"loss": "cross_entropy"}, r"^fit: y\[5\] is 3, but the model gives 3 class scores.*0\.\.2"),
-        ([4, 3], X6, [0, 0, 1, 1, 2.0, 2], {"loss": "cross_entropy"}, r"^fit: y\[4\] is 2.0; loss='cross_entropy' needs class indices"),
         ([4, 1], X6, [0, 0, 1, 1, 0, 0], {"loss": "cross_entropy"}, r"needs one score per class, but the model gives 1 output"),
         ([4, 3], X4, Y4, {"loss": "hinge"}, r"^fit: loss='hinge' takes one output per sample, but the model gives 3"),
         ([3, 1], X4, [1, 1, 0, 0], {"loss": "bce"}, r"^fit: loss='bce' takes probabilities, but the model's output layer is 'linear'"),
         ([3, 1], [[1.0, 1.0], [2.0, -0.5], [-1.0, -1.0, 0.0], [0.5, -2.0]], Y4, {}, r"^fit: X\[2\] has 3 numbers but the model takes 2 inputs"),
-        ([3, 1], [[1.0, 1.0], ["2", -0.5], [-1.0, -1.0], [0.5, -2.0]], Y4, {}, r"^fit: X\[1\]\[0\] is '2'; inputs must be finite numbers"),
-        ([3, 1], [[1.0, 1.0], [2.0, -0.5], [-1.0, float("inf")], [0.5, -2.0]], Y4, {}, r"^fit: X\[2\]\[1\] is inf"),
+        ([3, 1], [[1.0, 1.0], [2.0, -0.5], [-1.0, float("inf")], [0.5, -2.0]], Y4, {}, r"^fit: X\[2\]\[1\] must be a finite number, got inf$"),
         ([3, 1], X4, Y4, {"validation_data": (X4[:2], [1, 0])}, r"^fit \(validation_data\): y\[1\] is 0; loss='hinge'"),
         ([3, 1], X4, Y4, {"validation_data": ([[1.0]], [1])}, r"^fit \(validation_data\): X\[0\] has 1 numbers but the model takes 2"),
         ([3, 1], X4, Y4, {"validation_data": (X4, Y4, X4)}, r"^fit: validation_data must be a pair \(X_val, y_val\)"),
@@ -305,6 +304,25 @@ def test_fit_rejects_bad_data_before_training_and_leaves_the_model_unchanged(nou
     model = MLP(2, nouts, rng=0)
     before = model.state_dict()
     with pytest.raises(ValueError, match=message):
+        fit(model, X, y, epochs=2, batch_size=1, shuffle=False, progress=False, **kwargs)
+    assert model.state_dict() == before
+
+
+@pytest.mark.parametrize(
+    "nouts, X, y, kwargs, message",
+    [
+        ([3, 1], X4, [1.0, "a", 0.0, 0.0], {"loss": "mse"}, r"^fit: y\[1\] must be a number, got 'a' \(str\)$"),
+        ([3, 1], X4, [1, True, -1, -1], {"loss": "hinge"}, r"^fit: y\[1\] must be a number, got True \(bool\)$"),
+        ([4, 3], X6, [0, 0, 1, 1, 2.0, 2], {"loss": "cross_entropy"}, r"^fit: y\[4\] is 2.0; loss='cross_entropy' needs class indices"),
+        ([3, 1], [[1.0, 1.0], ["2", -0.5], [-1.0, -1.0], [0.5, -2.0]], Y4, {}, r"^fit: X\[1\]\[0\] must be a number, got '2' \(str\)$"),
+        ([3, 1], [[1.0, 1.0], 2.0, [-1.0, -1.0], [0.5, -2.0]], Y4, {}, r"^fit: X\[1\] must be a list of 2 numbers \(one sample\), got 2.0 \(float\)$"),
+        ([3, 1], X4, Y4, {"validation_data": 5}, r"^fit: validation_data must be a pair \(X_val, y_val\), got 5 \(int\)$"),
+    ],
+)
+def test_fit_rejects_data_of_the_wrong_type_with_a_type_error_before_training(nouts, X, y, kwargs, message):
+    model = MLP(2, nouts, rng=0)
+    before = model.state_dict()
+    with pytest.raises(TypeError, match=message):
         fit(model, X, y, epochs=2, batch_size=1, shuffle=False, progress=False, **kwargs)
     assert model.state_dict() == before
 
@@ -332,11 +350,12 @@ def _rejects_untouched(match, error=ValueError, **kwargs):
 
 def test_fit_checks_every_epochs_learning_rate_from_a_schedule_function_first():
     # lr 1.0, then -1.0: the second epoch's rate is bad, so nothing trains at all.
-    _rejects_untouched(r"fit: lr_schedule\(1\): lr must be >= 0, got -1.0", lr_schedule=lambda e: 1.0 - 2 * e)
+    _rejects_untouched(r"^fit: lr_schedule\(1\) must be a number >= 0, got -1.0 \(a negative learning rate climbs the loss\)$",
+                       lr_schedule=lambda e: 1.0 - 2 * e)
 
 
 def test_fit_rejects_a_schedule_that_is_neither_a_schedule_nor_a_function():
-    _rejects_untouched("lr_schedule must be a schedule .* got int: 5", TypeError, lr_schedule=5)
+    _rejects_untouched(r"^fit: lr_schedule must be a schedule .* got 5 \(int\)$", TypeError, lr_schedule=5)
 
 
 def test_fit_rejects_a_schedule_built_on_another_optimizer():
@@ -379,9 +398,44 @@ def test_fit_rejects_a_model_without_parameters():
         fit(lambda x: Value(x[0]), X4, Y4, progress=False)
 
 
+@pytest.mark.parametrize("rng", ["a", 1.5, True])
+def test_fit_rejects_an_rng_that_is_not_an_int_a_random_or_none(rng):
+    _rejects_untouched(r"^fit: rng must be an int seed, a random.Random or None, got ", TypeError, rng=rng)
+
+
 @pytest.mark.parametrize("seed", ["a", 1.5, True])
 def test_fit_rejects_a_seed_that_is_not_an_int_or_a_random(seed):
-    _rejects_untouched("fit: seed must be an int, a random.Random or None", TypeError, seed=seed)
+    _rejects_untouched(r"^fit: seed must be an int seed, a random.Random or None, got ", TypeError, seed=seed)
+
+
+def test_fit_seed_is_the_old_name_of_rng():
+    runs = []
+    for kwargs in ({"rng": 3}, {"seed": 3}, {"rng": random.Random(3)}, {"seed": random.Random(3)}):
+        model = MLP(2, [4, 1], rng=0)
+        runs.append(fit(model, X4, Y4, epochs=5, batch_size=2, progress=False, **kwargs))
+    assert runs[0] == runs[1] == runs[2] == runs[3]
+
+
+def test_fit_with_rng_and_seed_both_given_is_a_type_error():
+    _rejects_untouched(r"^fit: give rng or seed \(its old name\), not both; got rng=1 and seed=2$", TypeError,
+                       rng=1, seed=2)
+
+
+def test_fit_without_rng_shuffles_with_the_global_random():
+    runs = []
+    for _ in range(2):
+        random.seed(11)
+        model = MLP(2, [4, 1], rng=0)
+        runs.append(fit(model, X4, Y4, epochs=5, batch_size=2, rng=None, progress=False))
+    assert runs[0] == runs[1]
+
+
+def test_fit_default_rng_is_the_seed_0():
+    runs = []
+    for kwargs in ({}, {"rng": 0}):
+        model = MLP(2, [4, 1], rng=0)
+        runs.append(fit(model, X4, Y4, epochs=5, batch_size=2, progress=False, **kwargs))
+    assert runs[0] == runs[1]
 
 
 def test_fit_with_the_mse_loss_function_is_regression_as_with_its_name():
@@ -395,15 +449,17 @@ def test_fit_with_the_mse_loss_function_is_regression_as_with_its_name():
         fit(MLP(2, [3, 1], rng=0), X4, targets, loss=hinge_loss, progress=False)
 
 
-@pytest.mark.parametrize("labels", [[0, 2, 0, 2], [1, -1, 1, 5], [True, False, True, False]])
-def test_accuracy_rejects_labels_a_binary_model_can_never_predict(labels):
-    with pytest.raises(ValueError, match=r"accuracy: y\[\d\] is .* labels must be 0/1 or -1/\+1"):
+@pytest.mark.parametrize("labels, error", [([0, 2, 0, 2], ValueError), ([1, -1, 1, 5], ValueError),
+                                           ([True, False, True, False], TypeError), ([1, "a", 0, 0], TypeError)])
+def test_accuracy_rejects_labels_a_binary_model_can_never_predict(labels, error):
+    with pytest.raises(error, match=r"^accuracy: y\[\d\] is .* labels must be 0/1 or -1/\+1"):
         accuracy(_linear(1.0, 1.0), X4, labels)
 
 
-@pytest.mark.parametrize("labels", [[0, 1, 2, 3], [0, 1, -1, 0], [0.0, 1.5, 0, 1]])
-def test_accuracy_rejects_labels_that_are_not_class_indices_of_a_multiclass_model(labels):
-    with pytest.raises(ValueError, match=r"accuracy: y\[\d\] is .* class index in 0..2"):
+@pytest.mark.parametrize("labels, error", [([0, 1, 2, 3], ValueError), ([0, 1, -1, 0], ValueError),
+                                           ([0.0, 1.5, 0, 1], TypeError)])
+def test_accuracy_rejects_labels_that_are_not_class_indices_of_a_multiclass_model(labels, error):
+    with pytest.raises(error, match=r"^accuracy: y\[\d\] is .* class index in 0..2"):
         accuracy(MLP(2, [3, 3], rng=0), X4, labels)
 
 
@@ -415,9 +471,60 @@ def test_fit_and_accuracy_take_numpy_arrays():
     assert h["accuracy"][-1] == accuracy(model, X4, Y4) == accuracy(model, X, y)
 
 
-@pytest.mark.parametrize("y, message", [(5, "y must be a list of targets, one per sample, got int"),
-                                        ({1: 1}, "y must be a list of targets, one per sample, got dict"),
-                                        ([1, -1], "X has 4 samples but y has 2")])
-def test_fit_names_a_bad_y(y, message):
-    with pytest.raises(ValueError, match=message):
+@pytest.mark.parametrize("y, error, message", [
+    (5, TypeError, r"^fit: y must be a list of targets, one per sample, got 5 \(int\)$"),
+    ({1: 1}, TypeError, r"^fit: y must be a list of targets, one per sample, got \{1: 1\} \(dict\)$"),
+    ([1, -1], ValueError, r"^fit: X has 4 samples but y has 2"),
+])
+def test_fit_names_a_bad_y(y, error, message):
+    with pytest.raises(error, match=message):
         fit(MLP(2, [3, 1], rng=0), X4, y, progress=False)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"epochs": 2.5}, r"^fit: epochs must be a whole number >= 0, got 2.5 \(float\)$"),
+    ({"batch_size": "all"}, r"^fit: batch_size must be a whole number >= 1 or None, got 'all' \(str\)$"),
+    ({"l2": "0.1"}, r"^fit: l2 must be a number, got '0.1' \(str\)$"),
+    ({"loss": 5}, r"^fit: loss must be a loss name or a function \(outputs, targets\) -> Value, got 5 \(int\)$"),
+    ({"model": 5}, r"^fit: model must be a model with parameters\(\), such as an MLP, got 5 \(int\)$"),
+])
+def test_fit_arguments_of_the_wrong_type_are_type_errors_naming_fit(kwargs, message):
+    kwargs.setdefault("model", MLP(2, [3, 1], rng=0))
+    with pytest.raises(TypeError, match=message):
+        fit(X=X4, y=Y4, progress=False, **kwargs)
+
+
+@pytest.mark.parametrize("X, error, message", [
+    ([], ValueError, r"^predict: X must be a non-empty list of samples, got \[\]$"),
+    (5, TypeError, r"^predict: X must be a non-empty list of samples, got 5 \(int\)$"),
+])
+def test_predict_names_a_bad_x(X, error, message):
+    with pytest.raises(error, match=message):
+        predict(_linear(1.0, 1.0), X)
+
+
+# -- scores become labels: one rule for predict_classes, accuracy, fit and the plots --
+
+
+def test_scores_to_labels_splits_one_score_at_the_threshold():
+    assert scores_to_labels([0.7, -0.2, 0.0, float("nan")]) == [1, 0, 0, 0]
+    assert scores_to_labels([0.7, 0.2], threshold=0.5, binary_labels=(-1, 1)) == [1, -1]
+
+
+def test_scores_to_labels_takes_the_first_largest_of_several_scores():
+    assert scores_to_labels([[0.1, 2.0, 0.3], [5.0, 1.0, 5.0]]) == [1, 0]
+    assert scores_to_labels([[0.1, 2.0], (3.0, 1.0)], class_labels=("cat", "dog")) == ["dog", "cat"]
+
+
+def test_default_threshold_is_one_half_for_probabilities_and_zero_for_scores():
+    assert default_threshold(MLP(2, [1], output_activation="sigmoid", rng=0)) == 0.5
+    assert default_threshold(MLP(2, [1], output_activation="sigmoid", rng=0), loss="hinge") == 0.5
+    assert default_threshold(MLP(2, [1], rng=0)) == 0.0
+    assert default_threshold(MLP(2, [1], rng=0), loss="bce") == 0.5
+    assert default_threshold(lambda x: x) == 0.0
+
+
+def test_predict_classes_is_scores_to_labels_of_predict_at_the_default_threshold():
+    model = _sigmoid(1.0, 1.0)
+    expected = scores_to_labels(predict(model, X4), default_threshold(model), (-1, 1))
+    assert predict_classes(model, X4, labels=(-1, 1)) == expected == [1, 1, -1, -1]

@@ -14,6 +14,11 @@ Learn the loop first — it is five lines and it is the whole idea:
 learning-rate schedule and a progress bar, and returns the loss and accuracy
 of every epoch. Evaluation runs under `no_grad()`: no graph is built.
 
+Scores become class labels in one place, `scores_to_labels`, split at the
+threshold `default_threshold` gives: `predict_classes`, `accuracy`, `fit`'s
+history and the pictures of `tinygrad_ann.plot` all use these two, so they
+agree about the same model.
+
 Example:
     >>> from tinygrad_ann.nn import MLP
     >>> model = MLP(2, [8, 1], rng=0)
@@ -25,16 +30,28 @@ Example:
 
 from __future__ import annotations
 
-import math
-import random
-from numbers import Integral, Real
+from numbers import Real
 from typing import Any, Callable, Sequence, Union
 
+from ._checks import (
+    describe_number,
+    finite_number,
+    got,
+    is_number,
+    is_whole_number,
+    non_negative_number,
+    whole_number,
+    wrong_type,
+    wrong_value,
+)
+from ._types import RNG, Number
+from .datasets import rng_argument
 from .engine import Value, dot, no_grad
 
-__all__ = ["fit", "predict", "predict_classes", "accuracy", "LOSSES"]
+__all__ = [
+    "fit", "predict", "predict_classes", "accuracy", "LOSSES", "default_threshold", "scores_to_labels",
+]
 
-Number = Union[int, float]
 Output = Union[float, list[float]]
 
 #: Loss names `fit` accepts, the function in `tinygrad_ann.losses` each means,
@@ -48,6 +65,97 @@ LOSSES: dict[str, tuple[str, float]] = {
     "cross_entropy": ("cross_entropy", 0.0),
 }
 
+# Output activations whose values can leave [0, 1]: not probabilities for loss='bce'.
+_NOT_PROBABILITIES = ("linear", "relu", "leaky_relu", "tanh", "softplus")
+
+
+# ---------------------------------------------------------------------------
+# Scores become labels
+# ---------------------------------------------------------------------------
+
+
+def _output_activation(model: Any) -> str | None:
+    """The activation name of the model's output layer, if the model says.
+
+    `MLP` says through its last layer (`model.layers[-1].activation`), `Layer`
+    and `Neuron` through `.activation`; a plain function says nothing (None).
+    """
+    layers = getattr(model, "layers", None)
+    last = layers[-1] if isinstance(layers, (list, tuple)) and layers else model
+    activation = getattr(last, "activation", None)
+    return activation if isinstance(activation, str) else None
+
+
+def default_threshold(model: Any, loss: Any = None) -> float:
+    """The score above which a one-output model predicts the positive class, when
+    no threshold is given: 0.5 for probabilities, 0.0 for scores and logits.
+
+    The output is a probability when the model's output layer is a sigmoid
+    (`MLP(..., output_activation='sigmoid')`), or when `fit` trains it with
+    loss='bce'. `predict_classes`, `accuracy`, `fit` and the plots in
+    `tinygrad_ann.plot` all decide it here, so they agree on the same model.
+
+    Example:
+        >>> from tinygrad_ann.nn import MLP
+        >>> default_threshold(MLP(2, [1], output_activation='sigmoid', rng=0))
+        0.5
+        >>> default_threshold(MLP(2, [1], rng=0)), default_threshold(MLP(2, [1], rng=0), loss='bce')
+        (0.0, 0.5)
+    """
+    if _output_activation(model) == "sigmoid":
+        return 0.5
+    return LOSSES[loss][1] if isinstance(loss, str) and loss in LOSSES else 0.0
+
+
+def scores_to_labels(
+    outputs: Sequence[Any],
+    threshold: float = 0.0,
+    binary_labels: Sequence[Any] = (0, 1),
+    class_labels: Sequence[Any] | None = None,
+) -> list[Any]:
+    """Model outputs become class labels, by the one rule the whole library uses.
+
+    - One score per sample (a number): `binary_labels[1]` where score > threshold,
+      else `binary_labels[0]` (nan is never above the threshold).
+    - Several scores per sample (a list): the class with the largest score (the
+      first, on a tie): its index, or `class_labels[index]` when given.
+
+    Example:
+        >>> scores_to_labels([0.7, -0.2, 0.0])
+        [1, 0, 0]
+        >>> scores_to_labels([0.7, 0.2], threshold=0.5, binary_labels=(-1, 1))
+        [1, -1]
+        >>> scores_to_labels([[0.1, 2.0, 0.3], [5.0, 1.0, 5.0]])
+        [1, 0]
+        >>> scores_to_labels([[0.1, 2.0]], class_labels=('cat', 'dog'))
+        ['dog']
+    """
+    negative, positive = binary_labels
+    labels = []
+    for o in outputs:
+        if isinstance(o, (list, tuple)):
+            best = max(range(len(o)), key=o.__getitem__)
+            labels.append(best if class_labels is None else class_labels[best])
+        else:
+            labels.append(positive if o > threshold else negative)
+    return labels
+
+
+def _binary_labels(y: Sequence[Any] | None) -> tuple[Any, Any]:
+    """(negative, positive) label of a binary problem: (-1, 1) if y uses -1, else (0, 1)."""
+    if y is not None and any(v == -1 for v in y):
+        return (-1, 1)
+    return (0, 1)
+
+
+def _fraction_correct(predicted: Sequence[Any], targets: Sequence[Any]) -> float:
+    return sum(p == t for p, t in zip(predicted, targets, strict=True)) / len(targets)
+
+
+# ---------------------------------------------------------------------------
+# Checking data: every error starts with the public name called
+# ---------------------------------------------------------------------------
+
 
 def _indexable(xs: object) -> bool:
     """A list, a tuple, or anything else with a length and items by index (a numpy array)."""
@@ -55,82 +163,76 @@ def _indexable(xs: object) -> bool:
             and not isinstance(xs, (str, bytes, dict)))
 
 
-def _check_data(where: str, X: Sequence[Any], y: Sequence[Any] | None = None) -> None:
-    if not _indexable(X) or len(X) == 0:
-        raise ValueError(f"{where}: X must be a non-empty list of samples, got {X!r:.80}")
+def _check_data(owner: str, X: Sequence[Any], y: Sequence[Any] | None = None) -> None:
+    """X a non-empty list of samples and, if given, y a list of as many targets."""
+    if not _indexable(X):
+        wrong_type(owner, "X", "a non-empty list of samples", X)
+    if len(X) == 0:
+        wrong_value(owner, "X", "a non-empty list of samples", X)
     if y is None:
         return
     if not _indexable(y):
-        raise ValueError(
-            f"{where}: y must be a list of targets, one per sample, got {type(y).__name__}: {y!r:.80}"
-        )
+        wrong_type(owner, "y", "a list of targets, one per sample", y)
     if len(y) != len(X):
-        raise ValueError(f"{where}: X has {len(X)} samples but y has {len(y)}; they must match")
+        raise ValueError(f"{owner}: X has {len(X)} samples but y has {len(y)}; they must match")
 
 
-def _check_samples(where: str, X: Sequence[Any], model: Any) -> None:
+def _check_samples(owner: str, X: Sequence[Any], model: Any) -> None:
     """Every sample a list of `model.nin` finite numbers, when the model says how
     many inputs it takes (Neuron, Layer, MLP); a plain function checks its own."""
     nin = getattr(model, "nin", None)
-    if isinstance(nin, bool) or not isinstance(nin, int):
+    if not is_whole_number(nin):
         return
     for i, x in enumerate(X):
         if isinstance(x, (Value, Real, str, bytes)) or not hasattr(x, "__iter__"):
-            raise ValueError(
-                f"{where}: X[{i}] must be a list of {nin} numbers (one sample), "
-                f"got {type(x).__name__}: {x!r:.80}"
-            )
+            wrong_type(owner, f"X[{i}]", f"a list of {nin} numbers (one sample)", x)
         row = list(x)
         if len(row) != nin:
             raise ValueError(
-                f"{where}: X[{i}] has {len(row)} numbers but the model takes {nin} inputs: {row!r:.80}"
+                f"{owner}: X[{i}] has {len(row)} numbers but the model takes {nin} inputs: {row!r:.80}"
             )
         for j, v in enumerate(row):
-            number = v.data if isinstance(v, Value) else v
-            if not isinstance(number, Real) or not math.isfinite(number):
-                raise ValueError(f"{where}: X[{i}][{j}] is {v!r}; inputs must be finite numbers")
+            finite_number(owner, f"X[{i}][{j}]", v.data if isinstance(v, Value) else v)
 
 
-def _check_targets(where: str, y: Sequence[Any], loss: str, n_outputs: int) -> None:
-    """Every target as the named loss needs it, and a model with the right number
-    of outputs for it. Checked once before training: a bad label found in a later
-    batch would raise after earlier steps had already changed the model."""
-    if loss == "cross_entropy":
-        if n_outputs < 2:
-            raise ValueError(
-                f"{where}: loss='cross_entropy' needs one score per class, but the model "
-                f"gives 1 output; give its last layer one neuron per class (or, for two "
-                f"classes, use loss='bce_with_logits')"
+def _check_class_indices(owner: str, y: Sequence[Any], n_outputs: int) -> None:
+    """Targets for loss='cross_entropy': a class index 0..n_outputs-1 for each sample."""
+    if n_outputs < 2:
+        raise ValueError(
+            f"{owner}: loss='cross_entropy' needs one score per class, but the model "
+            f"gives 1 output; give its last layer one neuron per class (or, for two "
+            f"classes, use loss='bce_with_logits')"
+        )
+    for i, k in enumerate(y):
+        if not is_whole_number(k):
+            raise TypeError(
+                f"{owner}: y[{i}] is {describe_number(k)}; loss='cross_entropy' needs class "
+                f"indices, ints in 0..{n_outputs - 1}"
             )
-        for i, k in enumerate(y):
-            if isinstance(k, bool) or not isinstance(k, Integral):
-                raise ValueError(
-                    f"{where}: y[{i}] is {k!r}; loss='cross_entropy' needs class "
-                    f"indices, ints in 0..{n_outputs - 1}"
-                )
-            if not 0 <= k < n_outputs:
-                raise ValueError(
-                    f"{where}: y[{i}] is {k!r}, but the model gives {n_outputs} class "
-                    f"scores, so a class index must be in 0..{n_outputs - 1}"
-                )
-        return
+        if not 0 <= int(k) < n_outputs:
+            raise ValueError(
+                f"{owner}: y[{i}] is {describe_number(k)}, but the model gives {n_outputs} class "
+                f"scores, so a class index must be in 0..{n_outputs - 1}"
+            )
+
+
+def _check_one_output_targets(owner: str, y: Sequence[Any], loss: str, n_outputs: int) -> None:
+    """Targets for a loss of one output per sample: finite numbers, ±1 for hinge, [0, 1] for bce."""
     if n_outputs != 1:
         raise ValueError(
-            f"{where}: loss={loss!r} takes one output per sample, but the model gives "
+            f"{owner}: loss={loss!r} takes one output per sample, but the model gives "
             f"{n_outputs}; use loss='cross_entropy' for one score per class"
         )
     for i, t in enumerate(y):
-        v = t.data if isinstance(t, Value) else t
-        if not isinstance(v, Real) or not math.isfinite(v):
-            raise ValueError(f"{where}: y[{i}] is {t!r}; loss={loss!r} needs finite numbers as targets")
+        v = finite_number(owner, f"y[{i}]", t.data if isinstance(t, Value) else t)
         if loss == "hinge" and v != 1 and v != -1:
             raise ValueError(
-                f"{where}: y[{i}] is {t!r}; loss='hinge' needs labels +1 or -1 "
+                f"{owner}: y[{i}] is {t!r}; loss='hinge' needs labels +1 or -1 "
                 f"(for 0/1 labels pass datasets.to_signed(y), or use loss='bce_with_logits')"
             )
         if loss in ("bce", "bce_with_logits") and not 0 <= v <= 1:
             raise ValueError(
-                f"{where}: y[{i}] is {t!r}; loss={loss!r} needs targets in [0, 1] "
+                f"{owner}: y[{i}] is {t!r}; loss={loss!r} needs targets in [0, 1] "
                 f"(usually 0 or 1, the true class; for -1/+1 labels use loss='hinge')"
             )
 
@@ -142,12 +244,13 @@ def _n_outputs(model: Callable[[Any], Any], x: Any) -> int:
     return len(out) if isinstance(out, list) else 1
 
 
-# Output activations whose values can leave [0, 1]: not probabilities for loss='bce'.
-_NOT_PROBABILITIES = ("linear", "relu", "leaky_relu", "tanh", "softplus")
-
-
 def _data(out: Value | list[Value]) -> Output:
     return [v.data for v in out] if isinstance(out, list) else out.data
+
+
+# ---------------------------------------------------------------------------
+# Evaluation
+# ---------------------------------------------------------------------------
 
 
 @no_grad()
@@ -165,49 +268,6 @@ def predict(model: Callable[[Any], Any], X: Sequence[Sequence[Number]]) -> list[
     """
     _check_data("predict", X)
     return [_data(model(x)) for x in X]
-
-
-def _output_activation(model: Any) -> str | None:
-    """The activation name of the model's output layer, if the model says.
-
-    `MLP` says through its last layer (`model.layers[-1].activation`), `Layer`
-    and `Neuron` through `.activation`; a plain function says nothing (None).
-    """
-    layers = getattr(model, "layers", None)
-    last = layers[-1] if isinstance(layers, (list, tuple)) and layers else model
-    activation = getattr(last, "activation", None)
-    return activation if isinstance(activation, str) else None
-
-
-def _default_threshold(model: Any, loss: Any = None) -> float:
-    """The score above which a one-output model predicts the positive class, when
-    no threshold is given: 0.5 for probabilities, 0.0 for scores and logits.
-
-    The output is a probability when the model's output layer is a sigmoid
-    (see `_output_activation`), or when `fit` trains it with loss='bce'.
-    `predict_classes`, `accuracy`, `fit` and the plots in `tinygrad_ann.plot`
-    all decide it here, so they agree on the same model.
-    """
-    if _output_activation(model) == "sigmoid":
-        return 0.5
-    return LOSSES[loss][1] if isinstance(loss, str) and loss in LOSSES else 0.0
-
-
-def _classes_of(outputs: Sequence[Output], threshold: float, labels: Sequence[Any]) -> list[Any]:
-    """Class predictions from outputs: argmax for lists, `score > threshold` for floats."""
-    negative, positive = labels
-    return [
-        max(range(len(o)), key=o.__getitem__) if isinstance(o, list)
-        else (positive if o > threshold else negative)
-        for o in outputs
-    ]
-
-
-def _binary_labels(y: Sequence[Any] | None) -> tuple[Any, Any]:
-    """(negative, positive) label of a binary problem: (-1, 1) if y uses -1, else (0, 1)."""
-    if y is not None and any(v == -1 for v in y):
-        return (-1, 1)
-    return (0, 1)
 
 
 def predict_classes(
@@ -236,8 +296,29 @@ def predict_classes(
         (True, [1, 0])
     """
     if threshold is None:
-        threshold = _default_threshold(model)
-    return _classes_of(predict(model, X), threshold, labels)
+        threshold = default_threshold(model)
+    return scores_to_labels(predict(model, X), threshold, labels)
+
+
+def _check_labels_can_be_predicted(outputs: Sequence[Output], y: Sequence[Any]) -> None:
+    """Every label of y one the model can predict: a label it never can would only
+    count as wrong, silently."""
+    labels = _binary_labels(y)
+    for i, (o, t) in enumerate(zip(outputs, y, strict=True)):
+        if isinstance(o, list):
+            message = (f"accuracy: y[{i}] is {describe_number(t)}, but the model gives {len(o)} class scores, "
+                       f"so a label must be a class index in 0..{len(o) - 1}")
+            if not is_whole_number(t):
+                raise TypeError(message)
+            if not 0 <= int(t) < len(o):
+                raise ValueError(message)
+        else:
+            message = (f"accuracy: y[{i}] is {describe_number(t)}, but a one-output model is a binary "
+                       f"classifier: labels must be 0/1 or -1/+1")
+            if not is_number(t):
+                raise TypeError(message)
+            if t not in labels:
+                raise ValueError(message)
 
 
 def accuracy(
@@ -261,24 +342,20 @@ def accuracy(
     """
     _check_data("accuracy", X, y)
     outputs = predict(model, X)
-    labels = _binary_labels(y)
-    for i, (o, t) in enumerate(zip(outputs, y)):
-        # A label the model can never predict would only count as wrong, silently.
-        if isinstance(o, list):
-            if isinstance(t, bool) or not isinstance(t, Integral) or not 0 <= t < len(o):
-                raise ValueError(
-                    f"accuracy: y[{i}] is {t!r}, but the model gives {len(o)} class scores, "
-                    f"so a label must be a class index in 0..{len(o) - 1}"
-                )
-        elif isinstance(t, bool) or t not in labels:
-            raise ValueError(
-                f"accuracy: y[{i}] is {t!r}, but a one-output model is a binary "
-                f"classifier: labels must be 0/1 or -1/+1"
-            )
+    _check_labels_can_be_predicted(outputs, y)
     if threshold is None:
-        threshold = _default_threshold(model)
-    predicted = _classes_of(outputs, threshold, labels)
-    return sum(p == t for p, t in zip(predicted, y)) / len(y)
+        threshold = default_threshold(model)
+    return _fraction_correct(scores_to_labels(outputs, threshold, _binary_labels(y)), y)
+
+
+# ---------------------------------------------------------------------------
+# fit's arguments, each checked before the first step
+# ---------------------------------------------------------------------------
+
+
+def _check_model(model: Any) -> None:
+    if not callable(model) or not callable(getattr(model, "parameters", None)):
+        wrong_type("fit", "model", "a model with parameters(), such as an MLP", model)
 
 
 def _loss_name(loss: str | Callable[..., Value]) -> str | Callable[..., Value]:
@@ -298,11 +375,63 @@ def _loss_function(loss: str | Callable[..., Value]) -> Callable[..., Value]:
     """The loss function `fit` calls as loss(outputs, targets)."""
     if callable(loss):
         return loss
+    if not isinstance(loss, str):
+        wrong_type("fit", "loss", "a loss name or a function (outputs, targets) -> Value", loss)
     if loss not in LOSSES:
-        raise ValueError(f"fit: unknown loss {loss!r}; choose one of {', '.join(map(repr, LOSSES))} or pass a function")
+        raise ValueError(
+            f"fit: unknown loss {loss!r}; choose one of {', '.join(map(repr, LOSSES))} or pass a function"
+        )
     from . import losses
 
     return getattr(losses, LOSSES[loss][0])
+
+
+def _check_batch_size(batch_size: object, n: int) -> int:
+    """Samples per step: a whole number >= 1, or None for all `n`."""
+    if batch_size is None:
+        return n
+    what = "a whole number >= 1 or None"
+    if not is_whole_number(batch_size):
+        wrong_type("fit", "batch_size", what, batch_size)
+    size = whole_number("fit", "batch_size", batch_size, minimum=None)
+    if size < 1:
+        wrong_value("fit", "batch_size", what, batch_size)
+    return size
+
+
+def _check_validation_data(validation_data: object) -> None:
+    if validation_data is None:
+        return
+    if not isinstance(validation_data, (tuple, list)):
+        wrong_type("fit", "validation_data", "a pair (X_val, y_val)", validation_data)
+    if len(validation_data) != 2:
+        raise ValueError(f"fit: validation_data must be a pair (X_val, y_val), got {got(validation_data)}")
+    _check_data("fit (validation_data)", *validation_data)
+
+
+def _check_examples(model: Any, loss: Any, X: Any, y: Any, validation_data: Any) -> None:
+    """Every sample (and, for a named loss, every target) in the training and
+    validation data, before the first step: fit either trains or raises with the
+    model untouched, never fails part way (in a later batch, after some updates)."""
+    sets = [("fit", X, y)]
+    if validation_data is not None:
+        sets.append(("fit (validation_data)", *validation_data))
+    for owner, X_set, _ in sets:
+        _check_samples(owner, X_set, model)
+    if not isinstance(loss, str):
+        return
+    if loss == "bce" and _output_activation(model) in _NOT_PROBABILITIES:
+        raise ValueError(
+            f"fit: loss='bce' takes probabilities, but the model's output layer is "
+            f"{_output_activation(model)!r}; give it output_activation='sigmoid', or "
+            f"use loss='bce_with_logits' for raw scores"
+        )
+    n_outputs = _n_outputs(model, X[0])
+    for owner, _, y_set in sets:
+        if loss == "cross_entropy":
+            _check_class_indices(owner, y_set, n_outputs)
+        else:
+            _check_one_output_targets(owner, y_set, loss, n_outputs)
 
 
 def _optimizer(optimizer: Any, params: list[Value], lr: float | None) -> Any:
@@ -321,7 +450,6 @@ def _optimizer(optimizer: Any, params: list[Value], lr: float | None) -> Any:
             f"was given, which has its own (lr={getattr(optimizer, 'lr', '?')!r}); set it "
             f"there, e.g. {type(optimizer).__name__}(model.parameters(), lr={lr!r})"
         )
-    example = "Adam(model.parameters(), lr=0.01)"
     if isinstance(optimizer, type):
         name = optimizer.__name__
         raise TypeError(
@@ -331,25 +459,31 @@ def _optimizer(optimizer: Any, params: list[Value], lr: float | None) -> Any:
     if not (callable(getattr(optimizer, "zero_grad", None)) and callable(getattr(optimizer, "step", None))):
         raise TypeError(
             f"fit: optimizer must be an optimizer instance with zero_grad() and step(), "
-            f"got {type(optimizer).__name__}: {optimizer!r:.80}; pass an instance such as "
-            f"{example} (from tinygrad_ann.optim), or None for plain SGD at lr"
+            f"got {got(optimizer)}; pass an instance such as "
+            f"Adam(model.parameters(), lr=0.01) (from tinygrad_ann.optim), or None for plain SGD at lr"
         )
-    held = getattr(optimizer, "params", None)
-    if isinstance(held, (list, tuple)) and params:
-        ids = {id(p) for p in held}
-        trained = sum(id(p) in ids for p in params)
-        if trained < len(params):
-            if trained == 0:
-                what = (f"none of the model's {len(params)} parameters (was it built for "
-                        f"another model?), so nothing would train")
-            else:
-                what = (f"only {trained} of the model's {len(params)} parameters, so the other "
-                        f"{len(params) - trained} would never train")
-            raise ValueError(
-                f"fit: the optimizer updates {what}; build it from this model's "
-                f"parameters, e.g. {type(optimizer).__name__}(model.parameters(), ...)"
-            )
+    _check_optimizer_trains_the_model(optimizer, params)
     return optimizer
+
+
+def _check_optimizer_trains_the_model(optimizer: Any, params: list[Value]) -> None:
+    held = getattr(optimizer, "params", None)
+    if not (isinstance(held, (list, tuple)) and params):
+        return
+    ids = {id(p) for p in held}
+    trained = sum(id(p) in ids for p in params)
+    if trained == len(params):
+        return
+    if trained == 0:
+        what = (f"none of the model's {len(params)} parameters (was it built for "
+                f"another model?), so nothing would train")
+    else:
+        what = (f"only {trained} of the model's {len(params)} parameters, so the other "
+                f"{len(params) - trained} would never train")
+    raise ValueError(
+        f"fit: the optimizer updates {what}; build it from this model's "
+        f"parameters, e.g. {type(optimizer).__name__}(model.parameters(), ...)"
+    )
 
 
 def _learning_rates(lr_schedule: Any, optimizer: Any, epochs: int) -> list[float] | None:
@@ -367,15 +501,43 @@ def _learning_rates(lr_schedule: Any, optimizer: Any, epochs: int) -> list[float
             )
         return None
     if not callable(lr_schedule):
-        raise TypeError(
-            f"fit: lr_schedule must be a schedule (e.g. LinearLR(opt, ...)) or a function "
-            f"epoch -> learning rate, got {type(lr_schedule).__name__}: {lr_schedule!r:.80}"
-        )
-    from .optim import _learning_rate
+        wrong_type("fit", "lr_schedule",
+                   "a schedule (e.g. LinearLR(opt, ...)) or a function epoch -> learning rate", lr_schedule)
+    from .optim import check_learning_rate
 
-    return [
-        _learning_rate(f"fit: lr_schedule({epoch})", lr_schedule(epoch)) for epoch in range(epochs)
-    ]
+    return [check_learning_rate("fit", lr_schedule(epoch), name=f"lr_schedule({epoch})") for epoch in range(epochs)]
+
+
+# ---------------------------------------------------------------------------
+# The training loop
+# ---------------------------------------------------------------------------
+
+
+def _new_history(with_accuracy: bool, with_validation: bool) -> dict[str, list[float]]:
+    """{'loss': []} and, as fit records them, 'accuracy', 'val_loss', 'val_accuracy'."""
+    keys = ["loss"] + ["accuracy"] * with_accuracy
+    if with_validation:
+        keys += ["val_loss"] + ["val_accuracy"] * with_accuracy
+    return {key: [] for key in keys}
+
+
+def _batches(n: int, batch_size: int, rng: Any) -> list[list[int]]:
+    """The sample indices of each batch of an epoch: in order, or shuffled by `rng`
+    (None: no shuffling; a single batch is never shuffled, so draws nothing)."""
+    order = list(range(n))
+    if rng is not None and batch_size < n:
+        rng.shuffle(order)
+    return [order[start : start + batch_size] for start in range(0, n, batch_size)]
+
+
+def _record_validation(history: dict[str, list[float]], model: Any, loss_fn: Callable[..., Value],
+                       validation_data: Any, threshold: float | None) -> None:
+    """Append the validation loss (and accuracy) of the model as it is now."""
+    Xv, yv = validation_data
+    with no_grad():
+        history["val_loss"].append(loss_fn([model(x) for x in Xv], list(yv)).data)
+    if threshold is not None:
+        history["val_accuracy"].append(accuracy(model, Xv, yv, threshold))
 
 
 def _progress(iterable: range, enabled: bool) -> Any:
@@ -405,8 +567,10 @@ def fit(
     lr_schedule: Any = None,
     validation_data: tuple[Sequence[Sequence[Number]], Sequence[Any]] | None = None,
     shuffle: bool = True,
-    seed: int | random.Random | None = 0,
+    rng: RNG = 0,
     progress: bool = True,
+    *,
+    seed: Any = ...,
 ) -> dict[str, list[float]]:
     """Train `model` on (X, y) and return the history of every epoch.
 
@@ -431,9 +595,11 @@ def fit(
             epoch -> learning rate (applied before every epoch; every epoch's
             rate is checked before training).
         validation_data: (X_val, y_val), evaluated after every epoch.
-        seed: an int or a random.Random: shuffles the batches reproducibly
-            (None: a different order every run).
+        rng: shuffles the batches: an int seed (default 0: the same order every
+            run), a random.Random, or None for Python's global `random`.
         progress: show a tqdm progress bar (a widget in notebooks).
+        seed: the old name of `rng`, still accepted (`fit(..., seed=3)` is
+            `fit(..., rng=3)`); give one or the other.
 
     Returns:
         {'loss': [...], 'accuracy': [...]} per epoch ('accuracy' is left out for
@@ -452,95 +618,48 @@ def fit(
         >>> sorted(h), h['loss'][-1] < h['loss'][0]
         (['loss'], True)
     """
+    # Every argument and every example is checked first: fit either trains, or
+    # raises with the model untouched.
     _check_data("fit", X, y)
-    if not callable(model) or not callable(getattr(model, "parameters", None)):
-        raise TypeError(
-            f"fit: model must be a model with parameters(), such as an MLP, got "
-            f"{type(model).__name__}: {model!r:.80}"
-        )
-    if not (seed is None or isinstance(seed, random.Random)
-            or (isinstance(seed, int) and not isinstance(seed, bool))):
-        raise TypeError(f"fit: seed must be an int, a random.Random or None, got {seed!r}")
+    _check_model(model)
+    order_rng = rng_argument("fit", rng, seed, default=0)
     loss = _loss_name(loss)
     loss_fn = _loss_function(loss)
-    # The class threshold for accuracy, or None for regression (no accuracy).
-    threshold = None if loss == "mse" else _default_threshold(model, loss)
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-        raise ValueError(f"fit: epochs must be a whole number >= 0, got {epochs!r}")
-    n = len(X)
-    if batch_size is None:
-        batch_size = n
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"fit: batch_size must be a whole number >= 1 or None, got {batch_size!r}")
-    if not (isinstance(l2, (int, float)) and l2 >= 0 and math.isfinite(l2)):
-        raise ValueError(f"fit: l2 must be a number >= 0, got {l2!r}")
-    # The data, checked before the first step: fit either trains or raises with the
-    # model untouched, never fails part way (in a later batch, after some updates).
-    sets = [("fit", X, y)]
-    if validation_data is not None:
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise ValueError(
-                f"fit: validation_data must be a pair (X_val, y_val), got {validation_data!r:.80}"
-            )
-        _check_data("fit (validation_data)", *validation_data)
-        sets.append(("fit (validation_data)", *validation_data))
-    for where, X_set, y_set in sets:
-        _check_samples(where, X_set, model)
-    if isinstance(loss, str):
-        if loss == "bce" and _output_activation(model) in _NOT_PROBABILITIES:
-            raise ValueError(
-                f"fit: loss='bce' takes probabilities, but the model's output layer is "
-                f"{_output_activation(model)!r}; give it output_activation='sigmoid', or "
-                f"use loss='bce_with_logits' for raw scores"
-            )
-        n_outputs = _n_outputs(model, X[0])
-        for where, _, y_set in sets:
-            _check_targets(where, y_set, loss, n_outputs)
+    epochs = whole_number("fit", "epochs", epochs, minimum=0)
+    batch_size = _check_batch_size(batch_size, len(X))
+    l2 = non_negative_number("fit", "l2", l2)
+    _check_validation_data(validation_data)
+    _check_examples(model, loss, X, y, validation_data)
     params = model.parameters()
     optimizer = _optimizer(optimizer, params, lr)
     learning_rates = _learning_rates(lr_schedule, optimizer, epochs)
-    rng = seed if isinstance(seed, random.Random) else random.Random(seed)
+    threshold = None if loss == "mse" else default_threshold(model, loss)  # None: no accuracy
     labels = _binary_labels(y)
-
-    history: dict[str, list[float]] = {"loss": []}
-    if threshold is not None:
-        history["accuracy"] = []
-    if validation_data is not None:
-        history["val_loss"] = []
-        if threshold is not None:
-            history["val_accuracy"] = []
+    history = _new_history(threshold is not None, validation_data is not None)
 
     bar = _progress(range(epochs), progress)
     for epoch in bar:
         if learning_rates is not None:
             optimizer.lr = learning_rates[epoch]
-        order = list(range(n))
-        if shuffle and batch_size < n:
-            rng.shuffle(order)
-        total, outputs_data, targets = 0.0, [], []
-        for start in range(0, n, batch_size):
-            batch = order[start : start + batch_size]
-            outputs = [model(X[i]) for i in batch]
+        total, outputs, targets = 0.0, [], []
+        for batch in _batches(len(X), batch_size, order_rng if shuffle else None):
+            scores = [model(X[i]) for i in batch]                   # forward
             batch_y = [y[i] for i in batch]
-            batch_loss = loss_fn(outputs, batch_y)
+            batch_loss = loss_fn(scores, batch_y)                   # how wrong are we?
             if l2:
                 batch_loss = batch_loss + l2 * dot(params, params)  # l2 · Σ p², one node
-            optimizer.zero_grad()
-            batch_loss.backward()
-            optimizer.step()
+            optimizer.zero_grad()                                   # forget the last step's grads
+            batch_loss.backward()                                   # d(loss)/d(every parameter)
+            optimizer.step()                                        # step downhill
             total += batch_loss.data * len(batch)
-            outputs_data += [_data(o) for o in outputs]
+            outputs += [_data(s) for s in scores]
             targets += batch_y
-        history["loss"].append(total / n)
+        history["loss"].append(total / len(X))
         if threshold is not None:
-            predicted = _classes_of(outputs_data, threshold, labels)
-            history["accuracy"].append(sum(p == t for p, t in zip(predicted, targets)) / n)
+            predicted = scores_to_labels(outputs, threshold, labels)
+            history["accuracy"].append(_fraction_correct(predicted, targets))
         if validation_data is not None:
-            Xv, yv = validation_data
-            with no_grad():
-                history["val_loss"].append(loss_fn([model(x) for x in Xv], list(yv)).data)
-            if threshold is not None:
-                history["val_accuracy"].append(accuracy(model, Xv, yv, threshold))
+            _record_validation(history, model, loss_fn, validation_data, threshold)
         if lr_schedule is not None and hasattr(lr_schedule, "step"):
             lr_schedule.step()
         if progress and hasattr(bar, "set_postfix"):

@@ -1,0 +1,65 @@
+"""Pictures of what a network does: decision regions, training curves, activations.
+
+Three questions a learner asks, one picture each, one file each:
+
+    boundary.py     `plot_decision_boundary(model, X, y)`: where does a 2-D
+                    classifier say which class? It colours the plane by the
+                    model's prediction and draws the data on top.
+                    `decision_grid(...)` is the same computation without the
+                    drawing: the grid of predictions, to inspect or test.
+    history.py      `plot_history(history)`: did training work? Loss (and
+                    accuracy) per epoch.
+    activations.py  `plot_activation(name)`: what does an activation look like,
+                    and what is its derivative? Both curves are computed by the
+                    engine itself: the forward pass gives the curve, `backward()`
+                    at each point gives the derivative. `plot_activations(names)`
+                    draws several side by side.
+    common.py       what they share: the palette, marker shapes, reading numbers.
+
+Pictures of new network types join as files of their own.
+
+Every function draws on the Axes you pass (`ax=...`) or on a new figure, and
+returns what it drew on so you can style it further (`ax.set_title(...)`,
+`ax.figure.savefig(...)`). The colours are the Okabe-Ito palette, which reads
+the same to colour-blind viewers; classes also differ by marker shape.
+
+This package is the only part of the library that imports matplotlib and numpy
+(`import tinygrad_ann` does not), so the engine works without them.
+
+Example:
+    >>> from tinygrad_ann import Value
+    >>> X, y = [[0.0, 1.0], [1.0, 0.0]], [0, 1]
+    >>> model = lambda x: Value(x[0]) - Value(x[1])    # class 1 where x1 > x2
+    >>> ax = plot_decision_boundary(model, X, y, resolution=20)
+    >>> ax.get_title()
+    'accuracy 100% on 2 points'
+    >>> ax.figure.savefig('boundary.png')               # doctest: +SKIP
+"""
+
+try:
+    import matplotlib.pyplot  # noqa: F401  (imported first, to say what is missing)
+    import numpy  # noqa: F401
+except ImportError as e:  # pragma: no cover - matplotlib is a declared dependency
+    raise ImportError(
+        "tinygrad_ann.plot needs matplotlib: pip install matplotlib "
+        "(the rest of tinygrad_ann works without it)"
+    ) from e
+
+from .activations import activation_names, plot_activation, plot_activations
+from .boundary import DEFAULT_RESOLUTION, DecisionGrid, decision_grid, plot_decision_boundary
+from .common import PALETTE
+from .common import Label as Label  # type aliases, for annotations
+from .common import Model as Model
+from .history import plot_history
+
+__all__ = [
+    "plot_decision_boundary",
+    "decision_grid",
+    "DecisionGrid",
+    "plot_history",
+    "plot_activation",
+    "plot_activations",
+    "activation_names",
+    "PALETTE",
+    "DEFAULT_RESOLUTION",
+]

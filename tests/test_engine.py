@@ -1226,3 +1226,13 @@ def test_the_engine_file_a_student_opens_starts_with_value_and_a_short_backward(
     assert lines.index("class Value:") < 60
     body = inspect.getsource(Value.backward).split('"""')[-1].strip().splitlines()
     assert len(body) <= 20, body
+
+
+def test_local_gradients_inside_no_grad():
+    from tinygrad_ann.engine import local_gradients
+
+    a, b = Value(2.0), Value(3.0)
+    c = a * b
+    c.grad = 1.0
+    with no_grad():
+        assert local_gradients(c) == [3.0, 2.0]

@@ -4,6 +4,8 @@ Start reading at `value.py`: `Value`, `backward()`, then every operation with
 its backward rule beside it. The other files each hold one concern:
 
     value.py      Value, backward(), the operations and their rules
+    backprop.py   the graph walk and the bookkeeping backward() uses, and what
+                  one step of it adds along each edge (local_gradients)
     grad_mode.py  no_grad, enable_grad: whether new results record the graph
     ops.py        the catalogue of operations (OPS) that backward(), gradcheck,
                   the tests and the drawings read
@@ -24,7 +26,8 @@ from .custom import custom_op
 from .fused import dot, dot_parts, sum_values, weighted_sum
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .ops import OPS, Op, is_custom_op
-from .value import Value, as_value, has_own_backward, local_gradients, op_constant, op_result
+from .backprop import has_own_backward, local_gradients, op_constant
+from .value import Value, as_value, op_result
 
 __all__ = [
     "Value", "no_grad", "enable_grad", "is_grad_enabled", "Op", "OPS",

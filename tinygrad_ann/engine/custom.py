@@ -60,7 +60,7 @@ def custom_op(
         # (Its docstring, set below, names the derivative: pictures show it.)
         # The derivative comes from the node: each keeps the one it was made with,
         # so defining the op again leaves the nodes already made alone.
-        x: Value = out._a  # type: ignore[assignment]
+        x: Value = out._a
         extra = out._extra
         made_with = extra.derivative if extra is not None and extra.derivative else derivative
         x.grad += _call(name, "derivative", made_with, x.data, out.data) * out.grad
@@ -101,7 +101,7 @@ def _call(name: str, role: str, fn: Callable[..., Any], *args: float) -> float:
             e.add_note(where)
         raise
     if result.__class__ is float:
-        return result  # type: ignore[no-any-return]
+        return result
     if isinstance(result, Real) and not isinstance(result, bool):
         return as_float(result, f"custom_op {name!r}: {call}")
     what = "" if result is None else f" (a {type(result).__name__})"

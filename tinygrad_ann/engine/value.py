@@ -21,9 +21,8 @@ Example:
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 from numbers import Real
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 from .._types import Number
 from . import grad_mode
@@ -31,9 +30,10 @@ from .numeric import (
     EXP_MAX, as_float, describe, finite_data, power, power_derivative_base,
     power_derivative_exponent,
 )
+from .backprop import depth_first, has_own_backward, one_backward_pass
 from .ops import OPS, register
 
-__all__ = ["Value", "as_value", "op_result", "has_own_backward", "op_constant", "local_gradients"]
+__all__ = ["Value", "as_value", "op_result"]
 
 
 class Value:
@@ -122,15 +122,15 @@ class Value:
             >>> y.backward(); x.grad
             12.0
         """
-        order = self.topological_order()  # every node after its operands
-        with _one_backward_pass(order):  # (bookkeeping for leaves: see there)
+        order, leaves = depth_first(self, leaves_apart=True)  # every node after its operands
+        with one_backward_pass(order, leaves):  # (the leaves' bookkeeping: see there)
             self.grad = 1.0  # d(self)/d(self)
             for node in reversed(order):  # each node after all the nodes that use it
-                op = OPS.get(node._op)  # (None for a leaf: no operands to push into)
-                if op is not None and node._extra is None:
-                    op.backward(node)  # node.grad times each local derivative, into its operands
-                elif node._a is not None or node._operands is not None:
-                    node._backward()  # the same, through the node: it may have its own
+                op = OPS.get(node._op)
+                if op is not None and node._extra is None:  # fast path: what node._backward()
+                    op.backward(node)  # does, without the property: the rule of node's op
+                else:
+                    node._backward()  # node.grad times each local derivative, into its operands
 
     def topological_order(self) -> list[Value]:
         """Every node this Value depends on, each after its operands (leaves first).
@@ -144,33 +144,7 @@ class Value:
             >>> [v.label for v in c.topological_order() if v.label]
             ['a', 'b', 'c']
         """
-        # Depth first, with a stack instead of recursion. A node goes into the
-        # order once all its operands are in: it waits on the stack under a None
-        # marker while its operands, pushed above it (the last one first, so
-        # the first comes off first), are worked through.
-        order: list[Value] = []
-        seen: set[Value] = set()
-        stack: list[Value | None] = [self]
-        push = stack.append
-        while stack:
-            node = stack.pop()
-            if node is None:  # the marker: the node under it has its operands in order
-                order.append(stack.pop())  # type: ignore[arg-type]
-            elif node not in seen:
-                seen.add(node)
-                a, b, many = node._a, node._b, node._operands
-                if a is not None:  # one or two operands
-                    push(node)
-                    push(None)
-                    if b is not None:
-                        push(b)
-                    push(a)
-                elif many is not None:  # an op of many operands
-                    push(node)
-                    push(None)
-                    stack.extend(reversed(many))
-                else:  # a leaf: nothing under it
-                    order.append(node)
+        order, _ = depth_first(self)
         return order
 
     @property
@@ -198,9 +172,8 @@ class Value:
             12.0
         """
         # A property, not a method, so that the lecture's `out._backward = f` works.
-        extra = self._extra
-        if extra is not None and extra.backward is not None:
-            return extra.backward
+        if has_own_backward(self):
+            return self._extra.backward  # type: ignore[union-attr,return-value]
         return self._run_rule
 
     @_backward.setter
@@ -310,7 +283,7 @@ class Value:
             b.grad += power_derivative_exponent(a.data, b.data, out.data) * out.grad
             exponent = b.data
         else:  # a number exponent, kept with the node
-            exponent = out._constant  # type: ignore[assignment]
+            exponent = out._constant
         a.grad += power_derivative_base(a.data, exponent) * out.grad
 
     def __neg__(self) -> Value:
@@ -604,41 +577,6 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
 
-# ---------------------------------------------------------------------------
-# What backward() needs besides the algorithm itself
-# ---------------------------------------------------------------------------
-
-
-@contextmanager
-def _one_backward_pass(order: list[Value]) -> Iterator[None]:
-    """The bookkeeping of one `backward()` over `order`, kept out of the algorithm.
-
-    Why it exists: backward() adds into grads (+=), and three things must hold
-    whatever the grads held before.
-      - Inner nodes hold this pass's gradient only: they start from 0.
-      - Leaves accumulate across calls exactly: each leaf gathers this pass's
-        gradient from 0, and what it held is added back once at the end.
-        (Adding each contribution onto the old grad would round differently,
-        and a second call would not give exactly twice the first.)
-      - If a rule fails part way (a custom op's derivative raises, say), every
-        leaf gets back the grad it had, rather than part of this pass.
-    """
-    held = []
-    for node in order:
-        if node._a is None and node._operands is None:  # a leaf
-            held.append((node, node.grad))
-        node.grad = 0.0
-    try:
-        yield
-    except BaseException:
-        for leaf, grad in held:
-            leaf.grad = grad
-        raise
-    for leaf, grad in held:
-        if grad:
-            leaf.grad += grad
-
-
 class _Extra:
     """The fields only a few nodes need, in a record only they get (see Value.__slots__).
 
@@ -745,11 +683,18 @@ def op_result(
         >>> s.backward(); s.data, a.grad
         (5.0, 1.0)
     """
-    out = _leaf(data)
+    out = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out._a = out._b = out._operands = out._constant = out._extra = None
     if grad_mode.threads_not_recording and not grad_mode.is_grad_enabled():
+        out._op = ""
         return out
     out._op = op
-    _place(out, operands, many)
+    if many or len(operands) > 2:  # (as _place does, without the call: dot and sum come here)
+        out._operands = operands
+    else:
+        _place(out, operands)
     if derivative is not None:
         out._more().derivative = derivative
     return out
@@ -774,7 +719,7 @@ def _operand(x: object) -> Value:
         return x
     if isinstance(x, Real):
         return _leaf(as_float(x, "a number operand"))  # an int past the float range: says so
-    return NotImplemented  # type: ignore[return-value]
+    return NotImplemented
 
 
 def as_value(x: object, where: str = "an operation") -> Value:
@@ -802,69 +747,3 @@ def _leaf(data: float) -> Value:
     out._op = ""
     out._a = out._b = out._operands = out._constant = out._extra = None
     return out
-
-
-# ---------------------------------------------------------------------------
-# Looking inside a node, for the drawings, the exercises and the tests
-# ---------------------------------------------------------------------------
-
-
-def has_own_backward(node: Value) -> bool:
-    """Whether `node._backward` was set by hand (the lecture's way to add an op).
-
-    Such a node's function is used, never its op's rule, whatever its `_op` says.
-
-    Example:
-        >>> x = Value(2.0)
-        >>> out = Value(x.data ** 3, (x,), 'cube')
-        >>> has_own_backward(out)
-        False
-        >>> out._backward = lambda: None
-        >>> has_own_backward(out)
-        True
-    """
-    extra = node._extra
-    return extra is not None and extra.backward is not None
-
-
-def op_constant(node: Value) -> float | None:
-    """The constant of the op that made `node`, where it has one that is not an
-    operand: the exponent of `x ** 2`, the slope of `leaky_relu(0.1)`; else None.
-
-    Example:
-        >>> x = Value(3.0)
-        >>> op_constant(x ** 2), op_constant(x.leaky_relu(0.1)), op_constant(x * 2)
-        (2.0, 0.1, None)
-    """
-    return node._constant
-
-
-def local_gradients(node: Value) -> list[float] | None:
-    """What `node._backward()` would add to each operand's grad, one number per
-    edge in `node._prev` order, at node.grad as it is now; nothing is changed.
-
-    `a + a` gives two numbers, one per edge (the replay draws both). None for
-    a node whose `_backward` was set by hand, or whose op has no rule: only
-    running it would tell, and it adds into the real operands.
-
-    Example:
-        >>> a, b = Value(2.0), Value(3.0)
-        >>> c = a * b; c.grad = 10.0
-        >>> local_gradients(c)          # dc/da * c.grad, dc/db * c.grad
-        [30.0, 20.0]
-        >>> local_gradients(a + a)      # grad 0.0 so far
-        [0.0, 0.0]
-    """
-    operands = node._prev
-    if not operands:
-        return []
-    op = OPS.get(node._op)
-    if op is None or has_own_backward(node):
-        return None
-    # The rule runs on a twin: the same node, but with fresh operands, one per edge.
-    stand_ins = tuple(_leaf(child.data) for child in operands)
-    twin = _leaf(node.data)
-    twin.grad, twin._op, twin._constant, twin._extra = node.grad, node._op, node._constant, node._extra
-    _place(twin, stand_ins, many=node._operands is not None)
-    op.backward(twin)
-    return [s.grad for s in stand_ins]

@@ -22,14 +22,15 @@ Example:
 from __future__ import annotations
 
 import math
+import os
 import random
 from numbers import Integral, Real
-from typing import Any, Iterable, NoReturn, TypeVar
+from typing import Any, Iterable, NoReturn, Sequence, TypeVar
 
 __all__ = [
     "got", "describe_number", "is_number", "is_whole_number", "whole_number", "number",
     "finite_number", "positive_number", "non_negative_number", "fraction", "one_of",
-    "random_source", "wrong_type", "wrong_value",
+    "random_source", "wrong_type", "wrong_value", "file_path", "command_line",
 ]
 
 _T = TypeVar("_T")
@@ -252,3 +253,33 @@ def random_source(owner: str, rng: object, name: str = "rng") -> Any:
     if is_whole_number(rng):
         return random.Random(int(rng))  # type: ignore[call-overload]
     wrong_type(owner, name, "an int seed, a random.Random or None", rng)
+
+
+def file_path(owner: str, name: str, x: object, kind: str = "a path") -> str | os.PathLike[str]:
+    """`x`, if it is a path (a str or an os.PathLike); else the library's TypeError.
+
+    Example:
+        >>> file_path('save', 'path', 'model.json')
+        'model.json'
+        >>> file_path('demo', 'out', 3, kind="a folder's path")
+        Traceback (most recent call last):
+        TypeError: demo: out must be a folder's path (a str or os.PathLike), got 3 (int)
+    """
+    if not isinstance(x, (str, os.PathLike)):
+        wrong_type(owner, name, f"{kind} (a str or os.PathLike)", x)
+    return x
+
+
+def command_line(owner: str, argv: object) -> Sequence[str] | None:
+    """`argv`, if it is a command line's words (a list or tuple of strings) or None.
+
+    Example:
+        >>> command_line('main', ['demo', '--steps', '5'])
+        ['demo', '--steps', '5']
+        >>> command_line('main', 'demo')
+        Traceback (most recent call last):
+        TypeError: main: argv must be a list of strings (the command line's words) or None, got 'demo' (str)
+    """
+    if argv is not None and (not isinstance(argv, (list, tuple)) or not all(isinstance(a, str) for a in argv)):
+        wrong_type(owner, "argv", "a list of strings (the command line's words) or None", argv)
+    return argv

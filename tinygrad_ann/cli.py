@@ -21,19 +21,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence, cast
 
-from ._checks import whole_number, wrong_type
+from ._checks import command_line, file_path, whole_number, wrong_type
 from .engine import Value
 
 if TYPE_CHECKING:
     from .nn import MLP
 
 __all__ = ["main", "demo", "write_pictures", "DEMO_FILES"]
-
-
-def _folder(owner: str, out: object) -> None:
-    """`out` must be a folder's path: a str or an os.PathLike."""
-    if not isinstance(out, (str, os.PathLike)):
-        wrong_type(owner, "out", "a folder's path (a str or os.PathLike)", out)
 
 
 def demo(steps: int = 100, seed: int = 1337, out: str | os.PathLike[str] | None = None,
@@ -57,7 +51,7 @@ def demo(steps: int = 100, seed: int = 1337, out: str | os.PathLike[str] | None 
     whole_number("demo", "steps", steps, minimum=1)
     whole_number("demo", "seed", seed, minimum=None)
     if out is not None:
-        _folder("demo", out)
+        file_path("demo", "out", out, kind="a folder's path")
     if not isinstance(progress, bool):
         wrong_type("demo", "progress", "True or False", progress)
     from .datasets import make_moons, to_signed
@@ -111,7 +105,7 @@ def write_pictures(model: "MLP", X: list[list[float]], y: list[int], out: str | 
         Traceback (most recent call last):
         TypeError: write_pictures: out must be a folder's path (a str or os.PathLike), got None
     """
-    _folder("write_pictures", out)
+    file_path("write_pictures", "out", out, kind="a folder's path")
     # Imported here: matplotlib and graphviz are needed only for pictures.
     from matplotlib.figure import Figure
 
@@ -161,8 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         Traceback (most recent call last):
         TypeError: main: argv must be a list of strings (the command line's words) or None, got 'demo' (str)
     """
-    if argv is not None and (not isinstance(argv, (list, tuple)) or not all(isinstance(a, str) for a in argv)):
-        wrong_type("main", "argv", "a list of strings (the command line's words) or None", argv)
+    command_line("main", argv)
     parser = argparse.ArgumentParser(prog="tinygrad-ann", description="tinygrad_ann: autograd and neural networks for learning.")
     commands = parser.add_subparsers(dest="command", required=True)
     d = commands.add_parser("demo", help="train micrograd's moons demo in a few seconds")

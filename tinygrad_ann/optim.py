@@ -705,18 +705,6 @@ def check_learning_rate(owner: str, lr: object, name: str = "lr") -> float:
     return non_negative_number(owner, name, lr, why="a negative learning rate climbs the loss")
 
 
-def _learning_rate(owner: str, value: object) -> float:
-    """Transitional, for train.py's import of this old name until it calls
-    `check_learning_rate` (then delete this): its old message."""
-    lr = finite_number(owner, "lr", value)
-    if lr < 0.0:
-        raise ValueError(
-            f"{owner}: lr must be >= 0, got {lr!r}; a negative "
-            f"learning rate would climb the loss instead of descending it"
-        )
-    return lr
-
-
 def _check_params(owner: str, params: object) -> list[Value]:
     """`params` as a non-empty list of distinct Values."""
     what = "an iterable of Values (e.g. model.parameters())"

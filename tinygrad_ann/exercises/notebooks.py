@@ -22,7 +22,7 @@ import os
 import sys
 from typing import Any, Sequence
 
-from .._checks import positive_number, wrong_type
+from .._checks import command_line, file_path, positive_number, wrong_type
 from ._text import short_repr
 from .checking import CheckResult
 
@@ -36,18 +36,6 @@ BEGIN, END = "BEGIN SOLUTION", "END SOLUTION"
 #: What a solution region becomes in a code cell, and in a markdown cell.
 CODE_PLACEHOLDER = "# YOUR CODE HERE\nraise NotImplementedError()"
 ANSWER_PLACEHOLDER = "YOUR ANSWER HERE"
-
-
-def _path(owner: str, name: str, x: object) -> str | os.PathLike[str]:
-    """`x`, if it is a path (a str or an os.PathLike); else the library's TypeError."""
-    if not isinstance(x, (str, os.PathLike)):
-        wrong_type(owner, name, "a path (a str or os.PathLike)", x)
-    return x
-
-
-# ---------------------------------------------------------------------------
-# The student version
-# ---------------------------------------------------------------------------
 
 
 def strip_solutions(source: str, markdown: bool = False) -> str:
@@ -127,8 +115,8 @@ def make_student_version(solution_path: str | os.PathLike[str], student_path: st
         Traceback (most recent call last):
         TypeError: make_student_version: solution_path must be a path (a str or os.PathLike), got 1 (int)
     """
-    _path("make_student_version", "solution_path", solution_path)
-    _path("make_student_version", "student_path", student_path)
+    file_path("make_student_version", "solution_path", solution_path)
+    file_path("make_student_version", "student_path", student_path)
     with open(solution_path, encoding="utf-8") as f:
         nb = json.load(f)
     blanks = 0
@@ -181,7 +169,7 @@ def grade_notebook(path: str | os.PathLike[str], timeout: float = 300) -> list[C
         Traceback (most recent call last):
         ValueError: grade_notebook: timeout must be a positive number, got 0
     """
-    _path("grade_notebook", "path", path)
+    file_path("grade_notebook", "path", path)
     seconds = positive_number("grade_notebook", "timeout", timeout)
     return _results(_execute(path, seconds))
 
@@ -238,23 +226,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         Run each notebook and print what each checker in it said.
         0
     """
-    if argv is None:
-        argv = sys.argv[1:]
-    if not isinstance(argv, (list, tuple)) or not all(isinstance(a, str) for a in argv):
-        wrong_type("main", "argv", "a list of strings (the notebooks' paths) or None", argv)
-    paths = list(argv)
+    paths = list(sys.argv[1:] if argv is None else command_line("main", argv))  # type: ignore[arg-type]
     if not paths or paths[0] in ("-h", "--help"):
         print("usage: python -m tinygrad_ann.exercises NOTEBOOK.ipynb [...]\n"
               "Run each notebook and print what each checker in it said.")
         return 0 if paths else 2
-    for path in paths:
+    for notebook in paths:
         try:
-            results = grade_notebook(path)
+            results = grade_notebook(notebook)
         except (OSError, ValueError) as e:
-            print(f"{path}: could not run it: {e}")
+            print(f"{notebook}: could not run it: {e}")
             continue
         passed = sum(r.passed for r in results)
-        print(f"{path}: {passed} of {len(results)} passed")
+        print(f"{notebook}: {passed} of {len(results)} passed")
         for r in results:
             print(f"  {r.message}")
     return 0

@@ -119,7 +119,7 @@ def one_backward_pass(order: list[Value], leaves: list[Value]) -> Iterator[None]
         >>> x.grad                         # what x held, added back once
         7.0
     """
-    held = [(leaf, leaf.grad) for leaf in leaves]
+    held = [(leaf, leaf.grad) for leaf in leaves if leaf.grad]  # (0.0 needs no keeping)
     for node in order:
         node.grad = 0.0
     for leaf in leaves:
@@ -127,12 +127,13 @@ def one_backward_pass(order: list[Value], leaves: list[Value]) -> Iterator[None]
     try:
         yield
     except BaseException:
+        for leaf in leaves:
+            leaf.grad = 0.0
         for leaf, grad in held:
             leaf.grad = grad
         raise
     for leaf, grad in held:
-        if grad:
-            leaf.grad += grad
+        leaf.grad += grad
 
 
 def has_own_backward(node: Value) -> bool:

@@ -125,8 +125,9 @@ class Value:
         order, leaves = depth_first(self, leaves_apart=True)  # every node after its operands
         with one_backward_pass(order, leaves):  # (the leaves' bookkeeping: see there)
             self.grad = 1.0  # d(self)/d(self)
+            op_named = OPS.get  # (fast path: the dict's method looked up once, not per node)
             for node in reversed(order):  # each node after all the nodes that use it
-                op = OPS.get(node._op)
+                op = op_named(node._op)
                 if op is not None and node._extra is None:  # fast path: what node._backward()
                     op.backward(node)  # does, without the property: the rule of node's op
                 else:
@@ -267,8 +268,11 @@ class Value:
         if other.__class__ is float or other.__class__ is int or isinstance(other, Real):
             # A number exponent is a constant of the op, not an operand: as in
             # micrograd, x ** 2 has one operand, x. The node keeps the 2 aside.
-            exponent = other if other.__class__ is float else as_float(other, "power: the exponent")
-            return _result(power(self, exponent), "**", self, constant=exponent)
+            try:
+                exponent = float(other)
+            except OverflowError:  # an int past the float range: as_float says so
+                exponent = as_float(other, "power: the exponent")
+            return _result(power(self, exponent), "**", self, None, exponent)
         return NotImplemented
 
     @register(
@@ -439,7 +443,7 @@ class Value:
         """
         slope = as_float(negative_slope, "leaky_relu(negative_slope=...)")
         x = self.data
-        return _result(x if x > 0.0 else slope * x, "leaky_relu", self, constant=slope)
+        return _result(x if x > 0.0 else slope * x, "leaky_relu", self, None, slope)
 
     @register("leaky_relu", kinks=(0.0,))
     def _leaky_relu_backward(out: Value) -> None:

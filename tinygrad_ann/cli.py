@@ -65,7 +65,7 @@ def demo(steps: int = 100, seed: int = 1337, out: str | os.PathLike[str] | None 
         os.makedirs(out, exist_ok=True)
         if not os.access(out, os.W_OK):
             raise PermissionError(13, "cannot write into the folder", out)
-    X, y01 = cast("tuple[list[list[float]], list[int]]", make_moons(n_samples=100, noise=0.1, seed=seed))
+    X, y01 = cast("tuple[list[list[float]], list[int]]", make_moons(n_samples=100, noise=0.1, rng=seed))
     y = to_signed(y01)  # hinge loss wants labels -1 and +1
     model = MLP(2, [16, 16, 1], rng=random.Random(seed))
     optimizer = SGD(model.parameters(), lr=1.0)

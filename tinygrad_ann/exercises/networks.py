@@ -186,7 +186,7 @@ def _score(out: Any, nout_hint: str) -> float:
 
 @exercise(
     "train_moons",
-    "Train a model on make_moons(100, noise=0.1, seed=0); pass the model (or a function that "
+    "Train a model on make_moons(100, noise=0.1, rng=0); pass the model (or a function that "
     "trains and returns it): its one output must classify 90% of unseen moons points.",
     time_limit=300.0,
 )
@@ -208,7 +208,7 @@ def _check_train_moons(model: Any) -> str:
         raise Wrong(f"your model takes {nin} inputs, but a moons point is 2 numbers (its x and y): "
                     f"make the first size 2, e.g. MLP(2, [16, 16, 1]).")
     X, y = cast("tuple[list[list[float]], list[int]]",
-                make_moons(n_samples=200, noise=0.1, seed=12345))  # points it has not seen
+                make_moons(n_samples=200, noise=0.1, rng=12345))  # points it has not seen
     with no_grad():
         scores = [_score(run_answer(model, (list(x),), "model(point)"), "MLP(2, [16, 16, 1])") for x in X]
     # One output: class 1 when the score is past 0 (a score, e.g. trained with hinge loss) or

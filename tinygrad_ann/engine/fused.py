@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 from .._types import Number
+from . import grad_mode
 from .ops import register
 from .value import Value, as_value, op_result
 
@@ -90,6 +91,8 @@ def weighted_sum(weights: Sequence[Value], inputs: Sequence[Value], bias: Value 
     n = len(weights)
     start = 0.0 if bias is None else bias.data
     total = sum([w.data * x.data for w, x in zip(weights, inputs, strict=True)], start)
+    if grad_mode.threads_not_recording and not grad_mode.is_grad_enabled():
+        return op_result(total, "dot", ())  # under no_grad(): a leaf, no operands to gather
     # The operands interleaved by slice assignment (fast): w1, x1, ..., wn, xn, b.
     operands: list[Value] = [bias] * (2 * n + (bias is not None))  # type: ignore[list-item]
     operands[0 : 2 * n : 2] = weights

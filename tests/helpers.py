@@ -1,6 +1,8 @@
 """Helpers shared by the test modules (import with `from helpers import ...`)."""
 
-from tinygrad_ann import OPS, Value, dot
+import operator
+
+from tinygrad_ann import OPS, Value, dot, sum_values
 
 
 def is_built_in(op):
@@ -26,12 +28,33 @@ def dot_of(*operands):
     return dot(*split_dot(operands))
 
 
-def lecture_cube(x):
+def lecture_cube(x, name="cube"):
     """The lecture's way to add an op: build the node by hand, then set its _backward."""
-    out = Value(x.data**3, (x,), "cube")
+    out = Value(x.data**3, (x,), name)
 
     def _backward():
         x.grad += 3 * x.data**2 * out.grad
 
     out._backward = _backward
     return out
+
+
+# The ops that are not simply a Value method of the same name.
+HOW_TO_APPLY = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "**": operator.pow,
+    "neg": operator.neg,
+    "abs": operator.abs,
+    "sum": lambda *vs: sum_values(vs),
+    "dot": dot_of,
+}
+
+
+def apply_op(name, *operands):
+    """The op called `name` applied to `operands` (Values or numbers)."""
+    if name in HOW_TO_APPLY:
+        return HOW_TO_APPLY[name](*operands)
+    return getattr(operands[0], name)(*operands[1:])  # e.g. x.exp()

@@ -1142,19 +1142,14 @@ def test_overlapping_no_grads_in_two_threads_leave_recording_on_for_good():
 
 @pytest.mark.parametrize("name", sorted(n for n, op in OPS.items() if op.derivative is None))
 def test_local_gradients_are_what_backward_adds_along_each_edge(name):
-    from helpers import dot_of
+    from helpers import apply_op
 
     from tinygrad_ann.engine import local_gradients
 
     arity = OPS[name].arity or 3
     xs = [0.7, 1.3, 0.4][:arity] if name != "dot" else [0.7, 1.3, -0.4, 2.0, 0.5]
-    make = {
-        "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-        "/": lambda a, b: a / b, "**": lambda a, b: a**b, "neg": lambda a: -a,
-        "abs": abs, "sum": lambda *vs: sum_values(vs), "dot": dot_of,
-    }.get(name, lambda a: getattr(a, name)())
     leaves = [Value(x) for x in xs]
-    out = make(*leaves)
+    out = apply_op(name, *leaves)
     out.grad = 2.5
     amounts = local_gradients(out)
     assert [v.grad for v in leaves] == [0.0] * len(leaves)  # nothing was changed

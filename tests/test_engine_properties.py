@@ -11,14 +11,13 @@ subexpressions are then checked with gradcheck.
 
 import itertools
 import math
-import operator
 
 import pytest
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 import tinygrad_ann.engine as engine
-from helpers import BUILT_IN_OPS, dot_of, is_built_in
+from helpers import BUILT_IN_OPS, HOW_TO_APPLY, apply_op, is_built_in
 
 from tinygrad_ann import OPS, Value, grad, gradcheck, no_grad, sum_values
 
@@ -26,27 +25,6 @@ from tinygrad_ann import OPS, Value, grad, gradcheck, no_grad, sum_values
 pytestmark = pytest.mark.usefixtures("restore_op_catalogue")
 
 # -- the catalogue and how to call each op ---------------------------------------
-
-
-# The ops that are not simply a Value method of the same name.
-HOW_TO_APPLY = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "**": operator.pow,
-    "neg": operator.neg,
-    "abs": operator.abs,
-    "sum": lambda *vs: sum_values(vs),
-    "dot": dot_of,
-}
-
-
-def apply_op(name, *operands):
-    """The op called `name` applied to `operands` (Values or numbers)."""
-    if name in HOW_TO_APPLY:
-        return HOW_TO_APPLY[name](*operands)
-    return getattr(operands[0], name)(*operands[1:])  # e.g. x.exp()
 
 
 def test_every_op_in_the_catalogue_can_be_applied():

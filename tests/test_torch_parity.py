@@ -16,7 +16,7 @@ torch = pytest.importorskip("torch")
 from hypothesis import assume, given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from helpers import BUILT_IN_OPS, split_dot  # noqa: E402
+from helpers import BUILT_IN_OPS, HOW_TO_APPLY, split_dot  # noqa: E402
 
 from tinygrad_ann import OPS, Value, dot, sum_values  # noqa: E402
 
@@ -31,17 +31,6 @@ def _torch_dot(*operands):
     return out if b is None else out + b
 
 
-OURS = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "**": operator.pow,
-    "neg": operator.neg,
-    "abs": operator.abs,
-    "sum": lambda *vs: sum_values(vs),
-    "dot": lambda *vs: dot(*split_dot(vs)),
-}
 
 TORCH_OPS = {
     "+": operator.add,
@@ -100,7 +89,7 @@ POINTS = {
 def ours(name, xs):
     """Value and gradients of op `name` at `xs` in tinygrad_ann."""
     leaves = [Value(x) for x in xs]
-    out = OURS[name](*leaves) if name in OURS else getattr(leaves[0], name)()
+    out = HOW_TO_APPLY[name](*leaves) if name in HOW_TO_APPLY else getattr(leaves[0], name)()
     out.backward()
     return out.data, [v.grad for v in leaves]
 

@@ -49,7 +49,7 @@ def save(model: Module, path: PathLike) -> None:
         >>> sorted(json.load(open(path)))
         ['architecture', 'format', 'parameters', 'version']
     """
-    _check_model("save", "model", model)
+    _check_saveable("save", "model", model)
     try:
         architecture = model.config()  # type: ignore[attr-defined]
     except ValueError as e:  # e.g. a custom activation function, which JSON cannot hold
@@ -108,7 +108,7 @@ def load(path: PathLike, into: Module | None = None) -> Module:
         MLP(2 → 3 relu → 1 linear; 13 parameters)
     """
     if into is not None:
-        _check_model("load", "into", into)
+        _check_saveable("load", "into", into)
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
@@ -143,7 +143,7 @@ def from_document(document: Any, into: Module | None = None, source: str = "the 
         {'w.0': 2.0, 'b': -1.0}
     """
     if into is not None:
-        _check_model("load", "into", into)
+        _check_saveable("load", "into", into)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"load: {source} is not a tinygrad_ann model file (no \"format\": \"{FORMAT}\")")
     version = document.get("version")
@@ -178,7 +178,7 @@ def from_document(document: Any, into: Module | None = None, source: str = "the 
     return into
 
 
-def _check_model(owner: str, name: str, model: object) -> None:
+def _check_saveable(owner: str, name: str, model: object) -> None:
     """A TypeError unless `model` is a model that save and load know (it has `config()`)."""
     if not isinstance(model, Module) or not callable(getattr(model, "config", None)):
         wrong_type(owner, name, "a Neuron, Layer or MLP", model)

@@ -353,7 +353,7 @@ def accuracy(
 # ---------------------------------------------------------------------------
 
 
-def _check_model(model: Any) -> None:
+def _check_trainable(model: Any) -> None:
     if not callable(model) or not callable(getattr(model, "parameters", None)):
         wrong_type("fit", "model", "a model with parameters(), such as an MLP", model)
 
@@ -621,7 +621,7 @@ def fit(
     # Every argument and every example is checked first: fit either trains, or
     # raises with the model untouched.
     _check_data("fit", X, y)
-    _check_model(model)
+    _check_trainable(model)
     order_rng = rng_argument("fit", rng, seed, default=0)
     loss = _loss_name(loss)
     loss_fn = _loss_function(loss)

@@ -14,6 +14,7 @@ import pytest
 
 import tinygrad_ann.exercises as exercises
 import tinygrad_ann.exercises.sandbox as sandbox
+import tinygrad_ann.exercises.time_limit as time_limit
 from tinygrad_ann import MLP, Value, custom_op
 from tinygrad_ann.exercises import (
     EXERCISES,
@@ -461,6 +462,104 @@ def test_an_except_exception_in_the_students_loop_does_not_swallow_the_stop():
     assert "took more than 0.3 s" in check("topological_sort", stubborn, time_limit=0.3).message
 
 
+def _bare_except(root):
+    while True:
+        try:
+            pass
+        except:  # noqa: E722
+            pass
+
+
+def _except_base_exception(root):
+    while True:
+        try:
+            pass
+        except BaseException:
+            pass
+
+
+def _nested_in_the_handler(root):
+    while True:
+        try:
+            while True:
+                pass
+        except BaseException:
+            try:
+                pass
+            except BaseException:
+                pass
+
+
+def _finally_continue(root):
+    while True:
+        try:
+            pass
+        finally:
+            continue  # noqa: B012
+
+
+def _recursion_that_catches(root):
+    def again():
+        try:
+            again()
+        except BaseException:
+            again()
+
+    again()
+
+
+def _sleep_that_catches(root):
+    while True:
+        try:
+            time.sleep(100)
+        except BaseException:
+            pass
+
+
+@needs_timer
+@pytest.mark.parametrize("answer", [_bare_except, _except_base_exception, _nested_in_the_handler,
+                                    _finally_continue, _recursion_that_catches, _sleep_that_catches],
+                         ids=lambda f: f.__name__.strip("_"))
+def test_the_time_limit_stops_code_that_swallows_every_exception(answer):
+    start = time.monotonic()
+    msg = check("topological_sort", answer, time_limit=0.3).message
+    assert time.monotonic() - start < 4
+    assert msg.startswith("❌ topological_sort: stopped — your code took more than 0.3 s"), msg
+
+
+@needs_timer
+def test_after_a_stop_the_interpreter_is_as_it_was():
+    def mine(frame, event, arg):
+        return None
+
+    limit = sys.getrecursionlimit()
+    sys.settrace(mine)  # as a debugger or a coverage tool would
+    try:
+        # (On 3.10 the limit leaves such a tracer alone and so cannot watch a loop that
+        # never sees the timer, as `_bare_except`'s: `spin` is one the timer can stop.)
+        assert "took more than 0.3 s" in check("topological_sort", spin, time_limit=0.3).message
+        assert sys.gettrace() is mine
+    finally:
+        sys.settrace(None)
+    assert sys.getrecursionlimit() == limit
+    assert check("mse", mse).passed  # and the next check runs as usual
+
+
+@needs_timer
+def test_a_stop_inside_the_lowered_recursion_limit_puts_the_limit_back():
+    limit = sys.getrecursionlimit()
+
+    def deep_and_stubborn(root):
+        while True:
+            try:
+                pass
+            except BaseException:
+                pass
+
+    check("topological_sort", deep_and_stubborn, time_limit=0.3)
+    assert sys.getrecursionlimit() == limit and not sandbox._patches
+
+
 @needs_timer
 def test_the_timer_is_put_back_as_it_was():
     def mine(signum, frame):
@@ -521,7 +620,7 @@ def test_grading_reads_checker_lines_that_were_printed(tmp_path):
 @needs_timer
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the memory in use from /proc")
 def test_a_loop_that_eats_memory_is_stopped(monkeypatch):
-    monkeypatch.setattr(sandbox, "_MEMORY_LIMIT", 100 * 1024**2)
+    monkeypatch.setattr(time_limit, "MEMORY_LIMIT", 100 * 1024**2)
 
     def hoard(root):
         kept = []
@@ -1023,3 +1122,14 @@ def test_the_grading_command_line_takes_a_list_of_paths():
 
     with pytest.raises(TypeError, match=r"^main: argv must be a list of strings .* got 'a.ipynb' \(str\)$"):
         main("a.ipynb")
+
+
+def test_an_answer_defined_where_there_is_no_module_name_is_checked():
+    # exec'd code (as the README's examples are run) defines functions whose
+    # __module__ is None; reading them for loops (Python 3.10) must not trip over that.
+    namespace = {"__builtins__": __builtins__}
+    exec("def mse(preds, targets):\n"
+         "    return sum((p - t) ** 2 for p, t in zip(preds, targets)) / max(len(preds), 1)\n",
+         namespace)
+    assert namespace["mse"].__module__ is None
+    assert check("mse", namespace["mse"]).passed

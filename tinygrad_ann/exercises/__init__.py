@@ -33,8 +33,10 @@ Where things are (everything above is importable from here):
 
     checking.py   the framework: CheckResult, Wrong, NotDone, Exercise, EXERCISES,
                   exercise(), check(), call_answer()
-    sandbox.py    running the student's code: the time limit, the student's own
-                  line in a traceback, errors in one line, hiding a library method
+    time_limit.py stopping a student's code after its time: time_limited, Stopped
+                  (on every Python from 3.10, even through a bare `except:`)
+    sandbox.py    running the student's code: the student's own line in a
+                  traceback, errors in one line, hiding a library method
     backprop.py   exercises on backpropagation: chain_rule, tanh/sigmoid/mul/pow
                   backward, topological_sort, custom_op
     networks.py   exercises on networks: neuron_forward, sgd_step, mse, train_moons

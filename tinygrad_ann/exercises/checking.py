@@ -31,16 +31,15 @@ from typing import Any, Callable, NamedTuple, Sequence
 from .._checks import is_number, number, one_of, wrong_type, wrong_value
 from ._text import plural, short_repr
 from .sandbox import (
-    Stopped,
     code_span,
     in_package,
     one_line,
     running_line,
     student_frame,
-    time_limited,
     undo_patches,
     where_raised,
 )
+from .time_limit import Stopped, time_limited
 
 __all__ = [
     "CheckResult", "Wrong", "NotDone", "Checker", "Exercise", "EXERCISES", "exercise", "check",
@@ -212,14 +211,15 @@ def check(name: str, answer: Any, time_limit: float | None = None) -> CheckResul
     limit = ex.time_limit if time_limit is None else _seconds("check", time_limit)
     start = time.monotonic()
     try:
-        with time_limited(limit):
+        with time_limited(limit, watch=answer):
             detail = ex.checker(answer)
     except NotDone as e:
         return CheckResult(name, False, f"⏳ {name}: not done yet — {e}")
     except Wrong as e:
         return CheckResult(name, False, f"❌ {name}: {e}")
     except Stopped as e:
-        return CheckResult(name, False, f"❌ {name}: stopped — {e.why}{running_line(e)}{e.hint}")
+        first = _first_stop(e)  # where the code was when its time ran out
+        return CheckResult(name, False, f"❌ {name}: stopped — {e.why}{running_line(first)}{e.hint}")
     except KeyboardInterrupt as e:
         return CheckResult(
             name, False,
@@ -238,6 +238,14 @@ def check(name: str, answer: Any, time_limit: float | None = None) -> CheckResul
     finally:
         undo_patches()
     return CheckResult(name, True, f"✅ {name}: passed — {detail}")
+
+
+def _first_stop(e: BaseException) -> BaseException:
+    """The first `Stopped` of a chain: the time limit raises again in each handler
+    that catches one, and each new one keeps the one it interrupted as its context."""
+    while isinstance(e.__context__, Stopped):
+        e = e.__context__
+    return e
 
 
 # ---------------------------------------------------------------------------

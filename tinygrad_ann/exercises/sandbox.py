@@ -1,11 +1,9 @@
-"""Running a student's code: a time limit, the student's own line, errors in one line.
+"""Running a student's code: the student's own line, errors in one line, hidden methods.
 
 The checkers call the student's function; what goes wrong there is reported in
 plain words. This file holds what that needs:
 
-- `time_limited(seconds)` stops code that runs too long or eats memory (it
-  raises `Stopped`, which an `except Exception` in the student's code cannot
-  swallow);
+- (the time limit, `time_limited`, has a file of its own: time_limit.py);
 - `student_frame` finds the student's own line in a traceback, `where_raised`
   and `running_line` say where it was, `one_line` turns an error into one line;
 - `hiding(cls, attribute, refusal)` hides a library method while the student's
@@ -17,8 +15,7 @@ Example:
     >>> def student():
     ...     return [][0]
     >>> try:
-    ...     with time_limited(5):
-    ...         student()
+    ...     student()
     ... except IndexError as e:
     ...     print(where_raised(e))
     IndexError: list index out of range (at `return [][0]`)
@@ -30,22 +27,20 @@ import contextlib
 import inspect
 import os
 import re
-import signal
 import sys
 import sysconfig
-import threading
-import time
 import traceback
 from typing import Any, Callable, Iterator
 
 __all__ = [
-    "in_package", "code_span", "student_frame", "one_line", "where_raised", "running_line",
-    "Stopped", "time_limited", "hiding", "undo_patches", "recursion_limit_at_most",
+    "PACKAGE_FOLDER", "PYTHON_LIBRARY_FOLDERS", "in_package", "in_python_library", "code_span", "student_frame", "one_line", "where_raised", "running_line",
+    "hiding", "undo_patches", "recursion_limit_at_most",
 ]
 
-# tinygrad_ann/ (this file is tinygrad_ann/exercises/sandbox.py), and Python's own library.
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-_LIBRARIES = tuple(
+#: tinygrad_ann's folder (this file is tinygrad_ann/exercises/sandbox.py), ending in a separator.
+PACKAGE_FOLDER = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+#: The folders of Python's own library and of installed packages.
+PYTHON_LIBRARY_FOLDERS = tuple(
     {os.path.abspath(p) + os.sep for key in ("stdlib", "platstdlib", "purelib", "platlib")
      if (p := sysconfig.get_paths().get(key))}
 )
@@ -58,7 +53,17 @@ def in_package(filename: str) -> bool:
         >>> in_package(__file__), in_package(os.__file__)
         (True, False)
     """
-    return os.path.abspath(filename).startswith(_PACKAGE)
+    return os.path.abspath(filename).startswith(PACKAGE_FOLDER)
+
+
+def in_python_library(filename: str) -> bool:
+    """Whether `filename` is a file of Python's own library (or an installed package).
+
+    Example:
+        >>> in_python_library(os.__file__), in_python_library(__file__)
+        (True, False)
+    """
+    return os.path.abspath(filename).startswith(PYTHON_LIBRARY_FOLDERS) and not in_package(filename)
 
 
 def code_span(fn: Any) -> tuple[str, int, int] | None:
@@ -98,7 +103,7 @@ def student_frame(
     outside = [f for f in frames if not in_package(f.filename)
                and not (checker and f.filename == checker[0] and checker[1] <= (f.lineno or 0) <= checker[2])]
     for f in reversed(outside):
-        if not os.path.abspath(f.filename).startswith(_LIBRARIES):
+        if not in_python_library(f.filename):
             return f
     return outside[-1] if outside else None
 
@@ -164,122 +169,19 @@ def running_line(e: BaseException) -> str:
 
 
 # ---------------------------------------------------------------------------
-# The time limit
-# ---------------------------------------------------------------------------
-
-
-class Stopped(BaseException):
-    """Raised by the time limit inside the student's code: `why` it was stopped and a
-    `hint`. A BaseException, so that an `except Exception` in the student's code
-    does not swallow it.
-
-    Example:
-        >>> e = Stopped('your code took more than 1 s', '. Is there a loop that never ends?')
-        >>> isinstance(e, Exception), e.why
-        (False, 'your code took more than 1 s')
-    """
-
-    def __init__(self, why: str, hint: str) -> None:
-        super().__init__(why)
-        self.why, self.hint = why, hint
-
-
-_TICK = 0.2  # seconds between looks at the clock and the memory
-_MEMORY_LIMIT = 2 * 1024**3  # bytes the answer may add to the process before it is stopped
-_limit_active = False
-
-
-def _memory_used() -> int | None:
-    """The process's memory in bytes (resident now on Linux; the peak elsewhere), or None."""
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError, AttributeError):
-        pass
-    try:
-        import resource
-    except ImportError:
-        return None
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024
-
-
-def _memory_text(n: int) -> str:
-    """A number of bytes in GB or MB."""
-    return f"{n / 1024**3:g} GB" if n >= 1024**3 else f"{n / 1024**2:.0f} MB"
-
-
-@contextlib.contextmanager
-def time_limited(seconds: float) -> Iterator[None]:
-    """Stop the code inside after `seconds` (or when it eats memory), where signals
-    allow: raise `Stopped` inside it.
-
-    A timer (SIGALRM) looks every 0.2 s; it needs a main thread and
-    `signal.setitimer` (Linux, macOS). With `seconds` 0, elsewhere, inside another
-    limit, or while a timer of the caller's is running (which it must not cancel),
-    the code simply runs.
-
-    Example:
-        >>> with time_limited(5):
-        ...     sum(range(10))
-        45
-    """
-    global _limit_active
-    usable = (
-        seconds > 0
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-        and not _limit_active
-        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
-    )
-    if not usable:
-        yield
-        return
-    start, base = time.monotonic(), _memory_used()
-    armed = [True]
-
-    def tick(signum: int, frame: Any) -> None:
-        if not armed[0]:
-            return
-        elapsed = time.monotonic() - start
-        if elapsed > seconds:
-            raise Stopped(
-                f"your code took more than {seconds:g} s",
-                ". Is there a loop that never ends (a `while` whose condition stays true, "
-                "or a list that grows while you loop over it)?",
-            )
-        used = _memory_used()
-        if base is not None and used is not None and used - base > _MEMORY_LIMIT:
-            raise Stopped(
-                f"your code used more than {_memory_text(_MEMORY_LIMIT)} of memory in {elapsed:.1f} s",
-                ". Is there a loop that never ends and keeps adding to a list?",
-            )
-
-    previous = signal.getsignal(signal.SIGALRM)
-    try:
-        signal.signal(signal.SIGALRM, tick)
-        signal.setitimer(signal.ITIMER_REAL, _TICK, _TICK)
-        _limit_active = True
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)  # first: no tick can land after this
-        armed[0] = False
-        _limit_active = False
-        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
-
-
-# ---------------------------------------------------------------------------
 # Hiding a library method; Python's usual recursion limit
 # ---------------------------------------------------------------------------
 
-# Changes to the library a checker makes while the student's code runs (hiding
-# `Value.topological_order`); `check` undoes any left over, after the time limit is off.
+# Changes a checker makes while the student's code runs (hiding
+# `Value.topological_order`, lowering the recursion limit); `check` undoes any
+# left over (the time limit can stop a `finally` half way), after the limit is off.
 _patches: list[Callable[[], None]] = []
 
 
 def undo_patches() -> None:
-    """Put back every method that `hiding` hid and did not restore (the time limit
-    or an interrupt can land inside `hiding` itself).
+    """Put back every method that `hiding` hid, and every recursion limit that
+    `recursion_limit_at_most` lowered, and did not restore (the time limit or an
+    interrupt can land in their own clean-up).
 
     Example:
         >>> undo_patches()      # nothing hidden: nothing to do
@@ -341,8 +243,14 @@ def recursion_limit_at_most(limit: int) -> Iterator[None]:
     depth, frame = 0, inspect.currentframe()
     while frame is not None:
         depth, frame = depth + 1, frame.f_back
+
+    def undo() -> None:
+        sys.setrecursionlimit(before)
+
+    _patches.append(undo)  # first: were we stopped in the finally, check() still undoes it
     try:
         sys.setrecursionlimit(max(depth + 200, min(before, limit)))
         yield
     finally:
-        sys.setrecursionlimit(before)
+        undo()
+        _patches.remove(undo)

@@ -523,7 +523,7 @@ def _sleep_that_catches(root):
 def test_the_time_limit_stops_code_that_swallows_every_exception(answer):
     start = time.monotonic()
     msg = check("topological_sort", answer, time_limit=0.3).message
-    assert time.monotonic() - start < 4
+    assert time.monotonic() - start < 10  # (usually well under 1 s; a recursion takes longer)
     assert msg.startswith("❌ topological_sort: stopped — your code took more than 0.3 s"), msg
 
 

@@ -1133,3 +1133,13 @@ def test_an_answer_defined_where_there_is_no_module_name_is_checked():
          namespace)
     assert namespace["mse"].__module__ is None
     assert check("mse", namespace["mse"]).passed
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 11), reason="Python 3.10 only: later versions see the timer in every loop")
+def test_on_python_3_10_only_the_students_loops_that_miss_the_timer_are_watched():
+    from tinygrad_ann import MLP
+
+    assert time_limit._has_unwatched_loop(_bare_except)  # a `while` onto a `try:`
+    assert time_limit._has_unwatched_loop([spin, _bare_except])
+    assert not time_limit._has_unwatched_loop(spin)  # its loop sees the timer
+    assert not time_limit._has_unwatched_loop(MLP(2, [4, 1], rng=0))  # the library's own code

@@ -328,6 +328,8 @@ def _has_unwatched_loop(watch: Any) -> bool:
             if callable(obj) and not isinstance(obj, types.BuiltinFunctionType):
                 todo.append(type(obj))  # an object that is called: its class
             continue
+        if _not_the_students(obj.__code__):  # the library's loops end: not watched
+            continue
         codes, names = [obj.__code__], obj.__globals__
         while codes:  # its code, and that of the functions and classes defined in it
             code = codes.pop()

@@ -43,9 +43,11 @@ def test_value_stores_int_data_as_float():
     assert v.data == 2.0 and type(v.data) is float
 
 
-def test_value_stores_bool_data_as_float():
-    v = Value(True)
-    assert v.data == 1.0 and type(v.data) is float
+@pytest.mark.parametrize("make", [lambda: Value(True), lambda: Value(1.0) + True, lambda: False * Value(1.0),
+                                  lambda: Value(2.0) ** True, lambda: Value(1.0).leaky_relu(True)])
+def test_a_bool_is_not_a_number_anywhere(make):
+    with pytest.raises(TypeError, match="bool"):
+        make()
 
 
 def test_value_stores_float_subclass_data_as_plain_float():
@@ -1023,9 +1025,37 @@ def test_relu_and_step_of_nan_are_nan_not_a_healthy_zero():
 
 @pytest.mark.parametrize("op", ["sin", "cos"])
 @pytest.mark.parametrize("x", [math.inf, -math.inf])
-def test_sin_and_cos_of_infinity_name_the_op(op, x):
-    with pytest.raises(ValueError, match=rf"{op} of -?inf \(Value 'x'\): {op} is only defined for finite numbers"):
-        getattr(Value(x, label="x"), op)()
+def test_sin_and_cos_of_infinity_are_nan_as_in_pytorch(op, x):
+    v = Value(x)
+    y = getattr(v, op)()
+    y.backward()
+    assert math.isnan(y.data) and math.isnan(v.grad)
+
+
+def test_results_past_the_float_range_are_inf_as_in_pytorch():
+    big = Value(1e200)
+    assert (big * big).data == math.inf  # as before
+    assert (big**2).data == math.inf and (Value(-1e200) ** 3).data == -math.inf
+    assert (Value(-1e200) ** 2).data == math.inf and (Value(0.5) ** -2000).data == math.inf
+    assert Value(710.0).exp().data == math.inf and (2 ** Value(1e4)).data == math.inf
+
+
+@pytest.mark.parametrize(
+    "make, x, expected",
+    [
+        (lambda v: v + 1, math.inf, math.inf), (lambda v: v * -2, math.inf, -math.inf),
+        (lambda v: v.tanh(), math.inf, 1.0), (lambda v: v.tanh(), -math.inf, -1.0),
+        (lambda v: v.exp(), -math.inf, 0.0), (lambda v: v.sigmoid(), math.inf, 1.0),
+        (lambda v: v.relu(), -math.inf, 0.0), (lambda v: v**2, -math.inf, math.inf),
+        (lambda v: abs(v), -math.inf, math.inf), (lambda v: v.log(), math.inf, math.inf),
+        (lambda v: v + 1, math.nan, math.nan), (lambda v: v.exp(), math.nan, math.nan),
+        (lambda v: v.tanh(), math.nan, math.nan), (lambda v: v.sqrt(), math.nan, math.nan),
+        (lambda v: v.log(), math.nan, math.nan), (lambda v: v * 0, math.inf, math.nan),
+    ],
+)
+def test_inf_and_nan_pass_through_the_ops(make, x, expected):
+    out = make(Value(x)).data
+    assert out == expected or (math.isnan(out) and math.isnan(expected))
 
 
 @pytest.mark.parametrize(

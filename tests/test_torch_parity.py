@@ -287,3 +287,17 @@ def test_backward_twice_accumulates_like_torch():
     ty.backward(retain_graph=True)
     ty.backward()
     assert x.grad == pytest.approx(t.grad.item(), rel=1e-15)
+
+
+@pytest.mark.parametrize("name", [n for n in BUILT_IN_OPS if OPS[n].arity == 1])
+@pytest.mark.parametrize("x", [math.inf, -math.inf, math.nan, 1e300, -1e300])
+def test_one_input_ops_at_inf_nan_and_huge_numbers_give_what_torch_gives(name, x):
+    try:
+        ours = HOW_TO_APPLY[name](Value(x)) if name in HOW_TO_APPLY else getattr(Value(x), name)()
+    except (ValueError, ZeroDivisionError):  # the library's chosen errors (log of -inf, ...)
+        pytest.skip(f"{name}({x}) is an error here, by choice")
+    t = torch.tensor(x, dtype=torch.float64)
+    theirs = {"neg": torch.neg, "abs": torch.abs, "leaky_relu": F.leaky_relu, "softplus": F.softplus,
+              "step": lambda v: (v > 0).double() if not torch.isnan(v) else v}.get(
+        name, lambda v: getattr(torch, name)(v))(t).item()
+    assert ours.data == theirs or (math.isnan(ours.data) and math.isnan(theirs)), (name, x, ours.data, theirs)

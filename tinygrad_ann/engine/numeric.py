@@ -2,8 +2,13 @@
 fail or mislead (an int too large for a float, e^x past the float range, a
 negative number to a fractional power, the slope of sqrt at 0).
 
+The rule, as in PyTorch: a result past the float range is ±inf, and nan and inf
+pass through every op (sin of inf is nan). A mistake is an error that names
+the operation and the number (a negative number to a fractional power, the
+log of a negative number, an int too large to be a float).
+
 The operations in `value.py` call these so that each op's forward and backward
-rule stay short; every error here names the operation and the number.
+rule stay short.
 
 Example:
     >>> power_derivative_base(0.0, 0.5)      # d(sqrt x)/dx at 0: vertical
@@ -21,7 +26,7 @@ from typing import Any
 from .._checks import describe_number
 
 __all__ = [
-    "EXP_MAX", "as_float", "describe", "finite_data", "power",
+    "EXP_MAX", "as_float", "describe", "sin", "cos", "exp", "power",
     "power_derivative_base", "power_derivative_exponent",
 ]
 
@@ -38,8 +43,11 @@ def as_float(data: object, what: str) -> float:
         >>> as_float('2', 'Value')
         Traceback (most recent call last):
         TypeError: Value takes a real number (int or float), got str: '2'
+        >>> as_float(True, 'Value')
+        Traceback (most recent call last):
+        TypeError: Value takes a real number (int or float), got bool: True
     """
-    if isinstance(data, Real):
+    if isinstance(data, Real) and not isinstance(data, bool):
         try:
             return float(data)
         except OverflowError:
@@ -62,27 +70,47 @@ def describe(v: Any) -> str:
     return f"{v.data!r} (Value {v.label!r})" if v.label else repr(v.data)
 
 
-def finite_data(v: Any, op: str) -> float:
-    """v.data, or a ValueError naming `op` if it is ±inf (sin and cos of inf have no value).
+def sin(x: float) -> float:
+    """sin x, and nan for x = ±inf (where it has no value), as in PyTorch.
 
     Example:
-        >>> from tinygrad_ann.engine import Value
-        >>> finite_data(Value(1.5), 'sin')
-        1.5
+        >>> sin(0.0), sin(float('inf'))
+        (0.0, nan)
     """
-    x: float = v.data
-    if math.isinf(x):
-        raise ValueError(f"{op} of {describe(v)}: {op} is only defined for finite numbers")
-    return x
+    return math.sin(x) if not math.isinf(x) else math.nan
+
+
+def cos(x: float) -> float:
+    """cos x, and nan for x = ±inf (where it has no value), as in PyTorch.
+
+    Example:
+        >>> cos(0.0), cos(float('-inf'))
+        (1.0, nan)
+    """
+    return math.cos(x) if not math.isinf(x) else math.nan
+
+
+def exp(x: float) -> float:
+    """e^x, and inf past x = 709.78, where e^x leaves the float range (as in PyTorch).
+
+    Example:
+        >>> exp(0.0), exp(1000.0)
+        (1.0, inf)
+    """
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
 
 
 def power(base: Any, exponent: float) -> float:
-    """base.data ** exponent as a real number, or an error that says why there is none.
+    """base.data ** exponent as a real number (±inf past the float range, as in
+    PyTorch), or an error that says why there is none.
 
     Example:
         >>> from tinygrad_ann.engine import Value
-        >>> power(Value(2.0), 3.0)
-        8.0
+        >>> power(Value(2.0), 3.0), power(Value(-1e200), 3.0)
+        (8.0, -inf)
         >>> power(Value(-8.0), 1 / 3)
         Traceback (most recent call last):
         ValueError: power: -8.0 ** 0.3333333333333333: a negative number to a fractional power is not a real number
@@ -100,10 +128,10 @@ def power(base: Any, exponent: float) -> float:
         )
     try:
         result: float = a**exponent
-    except OverflowError:
-        raise OverflowError(
-            f"power: {describe(base)} ** {exponent!r} overflows the float range"
-        ) from None
+    except OverflowError:  # past the float range: infinite, as in PyTorch, with the sign
+        # of a^b, which is negative only for a < 0 and an odd (integer) b
+        negative = a < 0.0 and exponent % 2.0 == 1.0
+        return -math.inf if negative else math.inf
     return result
 
 

@@ -5,9 +5,7 @@ algorithm of backpropagation; then the operations, each a forward method (it
 computes the number) followed by its backward rule (it adds the gradient that
 arrives, times the op's local derivative, into each operand's grad).
 
-The rest of the engine has a file per concern: grad_mode.py (`no_grad`),
-ops.py (the catalogue of ops), custom.py (`custom_op`), fused.py (`dot` and
-`sum_values`: one node for a whole sum) and numeric.py (floats at the edges).
+The rest of the engine has a file per concern: see engine/__init__.py.
 
 Example:
     >>> a = Value(2.0, label='a')
@@ -25,10 +23,9 @@ from numbers import Real
 from typing import Any, Callable, Iterable
 
 from .._types import Number
-from . import grad_mode
+from . import grad_mode, numeric
 from .numeric import (
-    EXP_MAX, as_float, describe, finite_data, power, power_derivative_base,
-    power_derivative_exponent,
+    EXP_MAX, as_float, describe, power, power_derivative_base, power_derivative_exponent,
 )
 from .backprop import depth_first, has_own_backward, one_backward_pass
 from .ops import OPS, register
@@ -164,13 +161,8 @@ class Value:
             >>> c._backward()
             >>> a.grad, b.grad
             (3.0, 2.0)
-            >>> x = Value(2.0)
-            >>> out = Value(x.data ** 3, (x,), 'cube')      # the lecture's way
-            >>> def _backward():
-            ...     x.grad += 3 * x.data ** 2 * out.grad     # d(x^3)/dx = 3x^2
-            >>> out._backward = _backward
-            >>> out.backward(); x.grad
-            12.0
+            >>> out = Value(a.data ** 3, (a,), 'cube')      # the lecture's way
+            >>> out._backward = lambda: None                 # (its rule, set by hand)
         """
         # A property, not a method, so that the lecture's `out._backward = f` works.
         if has_own_backward(self):
@@ -265,7 +257,9 @@ class Value:
         """a ** b  (b a number or a Value)"""
         if isinstance(other, Value):
             return _result(power(self, other.data), "**", self, other)
-        if other.__class__ is float or other.__class__ is int or isinstance(other, Real):
+        if other.__class__ is float or other.__class__ is int or (
+            isinstance(other, Real) and other.__class__ is not bool
+        ):
             # A number exponent is a constant of the op, not an operand: as in
             # micrograd, x ** 2 has one operand, x. The node keeps the 2 aside.
             try:
@@ -342,19 +336,13 @@ class Value:
     # -- functions -----------------------------------------------------------
 
     def exp(self) -> Value:
-        """e^x  (raises OverflowError past x = 709.78, where e^x leaves the float range)
+        """e^x  (inf past x = 709.78, where e^x leaves the float range, as in PyTorch)
 
         Example:
-            >>> Value(0.0).exp().data
-            1.0
+            >>> Value(0.0).exp().data, Value(1000.0).exp().data
+            (1.0, inf)
         """
-        try:
-            return _result(math.exp(self.data), "exp", self)
-        except OverflowError:
-            raise OverflowError(
-                f"exp of {describe(self)} overflows: e^x is larger than the largest "
-                f"float for x > {EXP_MAX:.2f}"
-            ) from None
+        return _result(numeric.exp(self.data), "exp", self)
 
     @register("exp", domain=lambda x: x <= EXP_MAX)
     def _exp_backward(out: Value) -> None:
@@ -492,34 +480,34 @@ class Value:
         # Nothing to add: the local derivative is 0 everywhere.
 
     def sin(self) -> Value:
-        """sin x  (x finite)
+        """sin x  (nan for x = ±inf, as in PyTorch)
 
         Example:
             >>> Value(0.0).sin().data
             0.0
         """
-        return _result(math.sin(finite_data(self, "sin")), "sin", self)
+        return _result(numeric.sin(self.data), "sin", self)
 
     @register("sin")
     def _sin_backward(out: Value) -> None:
         """d(sin x)/dx = cos x"""
         x = out._a
-        x.grad += math.cos(x.data) * out.grad
+        x.grad += numeric.cos(x.data) * out.grad
 
     def cos(self) -> Value:
-        """cos x  (x finite)
+        """cos x  (nan for x = ±inf, as in PyTorch)
 
         Example:
             >>> Value(0.0).cos().data
             1.0
         """
-        return _result(math.cos(finite_data(self, "cos")), "cos", self)
+        return _result(numeric.cos(self.data), "cos", self)
 
     @register("cos")
     def _cos_backward(out: Value) -> None:
         """d(cos x)/dx = -sin x"""
         x = out._a
-        x.grad -= math.sin(x.data) * out.grad
+        x.grad -= numeric.sin(x.data) * out.grad
 
     def sqrt(self) -> Value:
         """square root of x  (x must be >= 0)
@@ -575,6 +563,53 @@ class Value:
             (6.0, ())
         """
         return Value(self.data, label=self.label)
+
+    # `<`, `<=`, `>`, `>=` compare data and give a bool (so `max(values)` is the largest
+    # Value itself); `==` stays identity, so that Values work in sets and as dict keys.
+
+    def __lt__(self, other: Value | Number) -> bool:
+        """a.data < b (b a Value or a number)
+
+        Example:
+            >>> a, b = Value(1.0), Value(2.0)
+            >>> a < b, a < 0.5, max([a, b]) is b
+            (True, False, True)
+        """
+        b = _data_of(other)
+        return NotImplemented if b is NotImplemented else self.data < b
+
+    def __le__(self, other: Value | Number) -> bool:
+        """a.data <= b (b a Value or a number)"""
+        b = _data_of(other)
+        return NotImplemented if b is NotImplemented else self.data <= b
+
+    def __gt__(self, other: Value | Number) -> bool:
+        """a.data > b (b a Value or a number)"""
+        b = _data_of(other)
+        return NotImplemented if b is NotImplemented else self.data > b
+
+    def __ge__(self, other: Value | Number) -> bool:
+        """a.data >= b (b a Value or a number)"""
+        b = _data_of(other)
+        return NotImplemented if b is NotImplemented else self.data >= b
+
+    def __float__(self) -> float:
+        """float(v): the number it holds.
+
+        Example:
+            >>> float(Value(2.5) * 2)
+            5.0
+        """
+        return self.data
+
+    def __round__(self, ndigits: int | None = None) -> float | int:
+        """round(v, n): its number rounded, as round() rounds a float.
+
+        Example:
+            >>> round(Value(2.71828), 2), round(Value(2.6))
+            (2.72, 3)
+        """
+        return round(self.data, ndigits)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -721,8 +756,18 @@ def _operand(x: object) -> Value:
             return _leaf(as_float(x, "a number operand"))
     if isinstance(x, Value):
         return x
-    if isinstance(x, Real):
+    if isinstance(x, Real) and cls is not bool:  # (a bool is not a number here)
         return _leaf(as_float(x, "a number operand"))  # an int past the float range: says so
+    return NotImplemented
+
+
+def _data_of(x: object) -> float:
+    """The number `x` stands for, to compare with: a Value's data, or a number
+    (not a bool); NotImplemented for anything else."""
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, Real) and x.__class__ is not bool:
+        return x  # type: ignore[return-value]
     return NotImplemented
 
 

@@ -221,3 +221,51 @@ def test_saving_onto_a_folder_names_it_and_leaves_nothing_behind(tmp_path):
         save(Neuron(2, rng=0), tmp_path)
     assert e.value.filename == str(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+# -- paths: what a path is, read-only files, symbolic links ------------------------------
+
+
+@pytest.mark.parametrize("bad", [1, 3.0, None, b"model.json"])
+def test_load_of_something_that_is_not_a_path_is_a_type_error_never_a_file_descriptor(bad):
+    with pytest.raises(TypeError, match=r"^load: path must be a path \(a str or os.PathLike\), got "):
+        load(bad)
+
+
+def test_save_to_something_that_is_not_a_path_is_a_type_error(tmp_path):
+    with pytest.raises(TypeError, match=r"^save: path must be a path"):
+        save(Neuron(2, rng=0), 3)
+
+
+def test_save_over_a_read_only_file_is_a_permission_error_and_changes_nothing(tmp_path):
+    path = tmp_path / "model.json"
+    save(Neuron(2, rng=0), path)
+    before = path.read_bytes()
+    path.chmod(0o444)
+    try:
+        with pytest.raises(PermissionError, match="read-only"):
+            save(Neuron(2, rng=1), path)
+        assert path.read_bytes() == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]  # no temporary file left
+    finally:
+        path.chmod(0o644)
+
+
+def test_save_through_a_symbolic_link_writes_the_file_it_points_to(tmp_path):
+    target, link = tmp_path / "model.json", tmp_path / "latest.json"
+    save(Neuron(2, rng=0), target)
+    link.symlink_to(target)
+    save(Neuron(2, rng=1), link)
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert load(target).state_dict() == Neuron(2, rng=1).state_dict()
+
+
+def test_loading_a_large_state_dict_checks_each_key_once():
+    # 20,000 names: checked against a set built once, not rebuilt per key (25 s before).
+    # What it costs is measured in benchmarks/bench_files.py; here, that it is right.
+    model = MLP(1, [140, 140, 1], rng=0)
+    state = model.state_dict()
+    assert len(state) > 20_000
+    other = MLP(1, [140, 140, 1], rng=1)
+    other.load_state_dict(state)
+    assert other.state_dict() == state

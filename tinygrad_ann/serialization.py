@@ -18,12 +18,14 @@ Example:
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 from itertools import pairwise
 from typing import Any, Union
 
-from ._checks import got, is_whole_number, wrong_type
+from ._checks import file_path, got, is_whole_number, wrong_type
 from .nn import ACTIVATIONS, MLP, Layer, Module, Neuron
 
 __all__ = ["save", "load", "FORMAT", "FORMAT_VERSION"]
@@ -39,7 +41,9 @@ def save(model: Module, path: PathLike) -> None:
     The file holds {"format", "version", "architecture", "parameters"}: the
     constructor arguments and every weight by name. It is written to a
     temporary file first and then moved into place, so a failed save never
-    leaves a half-written file behind.
+    leaves a half-written file behind. A read-only file is not written over
+    (PermissionError, and the file stays as it was); a `path` that is a
+    symbolic link writes the file the link points to, and the link stays.
 
     Example:
         >>> import os, tempfile
@@ -50,6 +54,9 @@ def save(model: Module, path: PathLike) -> None:
         ['architecture', 'format', 'parameters', 'version']
     """
     _check_saveable("save", "model", model)
+    file_path("save", "path", path)
+    target = os.path.realpath(os.fspath(path))  # through a symbolic link, to its file
+    _check_writable(target, path)
     try:
         architecture = model.config()  # type: ignore[attr-defined]
     except ValueError as e:  # e.g. a custom activation function, which JSON cannot hold
@@ -70,7 +77,7 @@ def save(model: Module, path: PathLike) -> None:
         ) from None
     import tempfile  # here, not at the top: it costs `import tinygrad_ann` ~10 ms
 
-    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
+    folder = os.path.dirname(target)
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tinygrad_ann-", suffix=".json")
@@ -81,7 +88,7 @@ def save(model: Module, path: PathLike) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException as e:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
@@ -107,6 +114,7 @@ def load(path: PathLike, into: Module | None = None) -> Module:
         >>> load(path)
         MLP(2 → 3 relu → 1 linear; 13 parameters)
     """
+    file_path("load", "path", path)  # (an int would open a file descriptor)
     if into is not None:
         _check_saveable("load", "into", into)
     try:
@@ -176,6 +184,21 @@ def from_document(document: Any, into: Module | None = None, source: str = "the 
         )
     into.load_state_dict(model.state_dict())
     return into
+
+
+def _check_writable(target: str, path: PathLike) -> None:
+    """A PermissionError if `target` exists and is read-only: by its permissions
+    (which even root, whom the system would let write, is held to here) or for
+    this user."""
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
+        raise PermissionError(
+            errno.EACCES, "save: the file is read-only, so it was not written over; "
+            "save under another name or make it writable", os.fspath(path)
+        )
 
 
 def _check_saveable(owner: str, name: str, model: object) -> None:

@@ -123,8 +123,9 @@ class Module:
             wrong_type("load_state_dict", "state", "a dict of parameter name -> number", state)
         named = self.named_parameters()
         names = [n for n, _ in named]
+        known = set(names)  # (a set, once: checking every key stays linear in their number)
         missing = [n for n in names if n not in state]
-        unexpected = [k for k in state if k not in set(names)]
+        unexpected = [k for k in state if k not in known]
         if missing or unexpected:
             parts = []
             if missing:

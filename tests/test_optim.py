@@ -778,3 +778,15 @@ def test_check_learning_rate_accepts_a_number_at_least_zero_as_a_float(lr):
 def test_check_learning_rate_rejects_a_bad_rate_naming_the_caller_and_the_argument(lr, error, message):
     with pytest.raises(error, match=message):
         check_learning_rate("fit", lr, name="lr_schedule(2)")
+
+
+@pytest.mark.parametrize("lr_lambda", [lambda k: 1.0 if k < 2 else 1 / 0, lambda k: 1.0 if k < 2 else "x",
+                                       lambda k: 1.0 if k < 2 else -1.0])
+def test_a_failed_lambda_lr_step_leaves_the_scheduler_and_the_optimizer_as_they_were(lr_lambda):
+    opt = SGD([Value(0.0)], lr=0.5)
+    sched = LambdaLR(opt, lr_lambda)
+    sched.step()
+    before = (sched.step_count, opt.lr, repr(sched))
+    with pytest.raises((ZeroDivisionError, TypeError, ValueError)):
+        sched.step()
+    assert (sched.step_count, opt.lr, repr(sched)) == before

@@ -558,14 +558,19 @@ class LRScheduler:
     def step(self) -> None:
         """Advance one training step: set optimizer.lr to lr_at(step_count + 1).
 
+        If the new rate cannot be had (a `lr_lambda` that raises or returns a
+        non-number, or a negative rate), the scheduler and the optimizer are left
+        as they were.
+
         Example:
             >>> opt = SGD([Value(0.0)], lr=1.0)
             >>> sched = StepLR(opt, step_size=1, gamma=0.5)
             >>> sched.step(); opt.lr, sched.step_count
             (0.5, 1)
         """
+        lr = self.lr_at(self.step_count + 1)  # first: if it fails, nothing has changed
+        self.optimizer.lr = lr
         self.step_count += 1
-        self.optimizer.lr = self.lr_at(self.step_count)
 
     def __repr__(self) -> str:
         """The schedule, its base lr, how many steps it has taken and the lr now.
@@ -605,7 +610,7 @@ class LambdaLR(LRScheduler):
             >>> LambdaLR(SGD([Value(0.0)], lr=2.0), lambda k: 0.5 ** k).lr_at(3)
             0.25
         """
-        return self.base_lr * finite_number("LambdaLR", "lr_lambda(step)", self.lr_lambda(step))
+        return self.base_lr * finite_number("LambdaLR", f"lr_lambda({step})", self.lr_lambda(step))
 
 
 class LinearLR(LRScheduler):

@@ -1,5 +1,6 @@
 """fit, predict, predict_classes, accuracy: the training helpers."""
 
+import math
 import random
 
 import pytest
@@ -528,3 +529,69 @@ def test_predict_classes_is_scores_to_labels_of_predict_at_the_default_threshold
     model = _sigmoid(1.0, 1.0)
     expected = scores_to_labels(predict(model, X4), default_threshold(model), (-1, 1))
     assert predict_classes(model, X4, labels=(-1, 1)) == expected == [1, 1, -1, -1]
+
+
+# -- loss='auto', the default: fit works on the library's own data out of the box -----------
+
+
+def test_fit_trains_on_make_moons_as_it_comes_with_bce_with_logits():
+    from tinygrad_ann.datasets import make_moons
+
+    X, y = make_moons(60, noise=0.1, rng=0)  # labels 0 and 1
+    history = fit(MLP(2, [8, 1], rng=0), X, y, epochs=40, lr=0.1, progress=False)
+    assert history.loss_name == "bce_with_logits" and not history.diverged
+    assert history["loss"][-1] < history["loss"][0] and history["accuracy"][-1] > 0.8
+
+
+@pytest.mark.parametrize(
+    "labels, model, expected",
+    [
+        ([-1, 1, 1, -1], lambda: MLP(2, [4, 1], rng=0), "hinge"),
+        ([0, 1, 1, 0], lambda: MLP(2, [4, 1], rng=0), "bce_with_logits"),
+        ([0.0, 1.0, 1.0, 0.0], lambda: MLP(2, [4, 1], output_activation="sigmoid", rng=0), "bce"),
+        ([0, 2, 1, 0], lambda: MLP(2, [4, 3], rng=0), "cross_entropy"),
+        ([0.5, -1.25, 3.0, 0.0], lambda: MLP(2, [4, 1], rng=0), "mse"),
+    ],
+)
+def test_auto_loss_is_chosen_from_the_labels_and_the_model(labels, model, expected):
+    X = [[0.0, 1.0], [1.0, 0.0], [0.5, 0.5], [-1.0, 0.0]]
+    history = fit(model(), X, labels, epochs=2, lr=0.01, progress=False)
+    assert history.loss_name == expected
+
+
+def test_auto_loss_says_what_to_change_for_many_classes_and_one_output():
+    X = [[0.0, 1.0], [1.0, 0.0], [0.5, 0.5]]
+    with pytest.raises(ValueError, match=r"^fit: loss='auto' sees 3 classes \(0, 1, 2\) but the model has one output"):
+        fit(MLP(2, [4, 1], rng=0), X, [0, 1, 2], epochs=1, progress=False)
+
+
+def test_auto_loss_refuses_0_1_labels_for_an_output_that_is_no_score():
+    X = [[0.0, 1.0], [1.0, 0.0]]
+    with pytest.raises(ValueError, match=r"output layer is 'tanh', neither a score \(linear\) nor a probability"):
+        fit(MLP(2, [4, 1], output_activation="tanh", rng=0), X, [0, 1], epochs=1, progress=False)
+
+
+def test_a_named_loss_is_recorded_in_the_history():
+    X, y = [[0.0], [1.0]], [1, -1]
+    assert fit(MLP(1, [2, 1], rng=0), X, y, loss="hinge", epochs=1, progress=False).loss_name == "hinge"
+
+
+# -- divergence: at the first loss that is not a finite number, fit stops and says so -------
+
+
+def test_a_diverging_fit_stops_at_the_first_non_finite_loss_and_says_so(capsys):
+    X = [[i / 10] for i in range(-10, 11)]
+    y = [3 * x[0] ** 2 for x in X]
+    history = fit(MLP(1, [8, 8, 1], activation="linear", rng=0), X, y, loss="mse", lr=1.0, epochs=50,
+                  progress=False)
+    assert history.diverged
+    assert all(math.isfinite(v) for v in history["loss"][:-1]) and not math.isfinite(history["loss"][-1])
+    assert len(history["loss"]) < 50
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith(f"fit: the loss became nan at epoch {len(history['loss'])} of 50")
+    assert out[0].endswith("try a smaller learning rate")
+
+
+def test_a_converging_fit_is_not_marked_diverged(capsys):
+    history = fit(MLP(1, [4, 1], rng=0), [[0.0], [1.0]], [0.0, 1.0], loss="mse", lr=0.05, epochs=5, progress=False)
+    assert not history.diverged and len(history["loss"]) == 5 and capsys.readouterr().out == ""

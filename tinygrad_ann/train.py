@@ -30,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from numbers import Real
 from typing import Any, Callable, Sequence, Union
 
@@ -50,6 +51,7 @@ from .engine import Value, dot, no_grad
 
 __all__ = [
     "fit", "predict", "predict_classes", "accuracy", "LOSSES", "default_threshold", "scores_to_labels",
+    "History", "auto_loss",
 ]
 
 Output = Union[float, list[float]]
@@ -513,12 +515,96 @@ def _learning_rates(lr_schedule: Any, optimizer: Any, epochs: int) -> list[float
 # ---------------------------------------------------------------------------
 
 
-def _new_history(with_accuracy: bool, with_validation: bool) -> dict[str, list[float]]:
+class History(dict):
+    """What `fit` returns: a dict of per-epoch curves, {'loss': [...], 'accuracy':
+    [...], 'val_loss': [...], 'val_accuracy': [...]} (those that apply), and two
+    facts about the run:
+
+        loss_name   the loss that was used ('hinge', ..., or a function's name):
+                    with loss='auto', the one fit chose
+        diverged    True if training stopped because the loss stopped being a
+                    finite number (the curves end at that epoch)
+
+    Example:
+        >>> h = History(loss=[0.5, 0.25])
+        >>> h['loss'][-1], h.loss_name, h.diverged
+        (0.25, None, False)
+    """
+
+    loss_name: str | None = None
+    diverged: bool = False
+
+
+def _new_history(with_accuracy: bool, with_validation: bool, loss: Any) -> History:
     """{'loss': []} and, as fit records them, 'accuracy', 'val_loss', 'val_accuracy'."""
     keys = ["loss"] + ["accuracy"] * with_accuracy
     if with_validation:
         keys += ["val_loss"] + ["val_accuracy"] * with_accuracy
-    return {key: [] for key in keys}
+    history = History({key: [] for key in keys})
+    history.loss_name = loss if isinstance(loss, str) else getattr(loss, "__name__", type(loss).__name__)
+    return history
+
+
+def auto_loss(model: Any, X: Sequence[Any], y: Sequence[Any]) -> str:
+    """The loss `fit(loss='auto')` uses for this model and these targets:
+
+    - 'cross_entropy' for a model with one output per class (labels 0..k-1);
+    - 'hinge' for labels -1 and +1;
+    - for labels 0 and 1: 'bce_with_logits' given a linear output (a raw
+      score), 'bce' given a sigmoid output (a probability);
+    - 'mse' for any other numbers (regression).
+
+    Labels of more than two classes with a one-output model, or 0/1 labels with
+    an output that is neither a score nor a probability (tanh, relu), are a
+    ValueError that says what to change.
+
+    Example:
+        >>> from tinygrad_ann.nn import MLP
+        >>> from tinygrad_ann.datasets import make_moons
+        >>> X, y = make_moons(20, rng=0)
+        >>> auto_loss(MLP(2, [4, 1], rng=0), X, y), auto_loss(MLP(2, [4, 1], rng=0), X, [2 * t - 1 for t in y])
+        ('bce_with_logits', 'hinge')
+    """
+    n_outputs = _n_outputs(model, X[0])
+    if n_outputs > 1:
+        return "cross_entropy"
+    if any(isinstance(t, (list, tuple)) for t in y):
+        return "mse"  # (fit's checks then say what one output can and cannot fit)
+    distinct = {t.data if isinstance(t, Value) else t for t in y}
+    if distinct <= {-1, 1} and -1 in distinct:
+        return "hinge"
+    if distinct <= {0, 1}:
+        activation = _output_activation(model)
+        if activation == "sigmoid":
+            return "bce"
+        if activation in (None, "linear"):
+            return "bce_with_logits"
+        raise ValueError(
+            f"fit: loss='auto' sees labels 0 and 1, but the model's output layer is {activation!r}, "
+            f"neither a score (linear) nor a probability (sigmoid); give it output_activation='linear' "
+            f"(or 'sigmoid'), or choose the loss, e.g. loss='mse'"
+        )
+    if len(distinct) > 2 and all(is_number(t) and float(t).is_integer() for t in distinct):
+        raise ValueError(
+            f"fit: loss='auto' sees {len(distinct)} classes ({', '.join(map(str, sorted(distinct)[:5]))}"
+            f"{', ...' if len(distinct) > 5 else ''}) but the model has one output; give its last "
+            f"layer one output per class (cross-entropy), or choose the loss, e.g. loss='mse'"
+        )
+    return "mse"
+
+
+def _stop_if_diverged(history: History, epoch: int, epochs: int, lr: Any, bar: Any) -> bool:
+    """Whether the loss has stopped being a finite number; if so, say so in one line
+    and mark the history. Diverging is part of learning about learning rates."""
+    loss = history["loss"][-1]
+    if math.isfinite(loss):
+        return False
+    history.diverged = True
+    rate = f" (learning rate {lr:g})" if is_number(lr) else ""
+    line = (f"fit: the loss became {loss} at epoch {epoch + 1} of {epochs}{rate}: the model diverged, "
+            f"so training stopped; try a smaller learning rate")
+    (bar.write if hasattr(bar, "write") else print)(line)
+    return True
 
 
 def _batches(n: int, batch_size: int, rng: Any) -> list[list[int]]:
@@ -558,7 +644,7 @@ def fit(
     model: Any,
     X: Sequence[Sequence[Number]],
     y: Sequence[Any],
-    loss: str | Callable[..., Value] = "hinge",
+    loss: str | Callable[..., Value] = "auto",
     optimizer: Any = None,
     lr: float | None = None,
     epochs: int = 100,
@@ -571,15 +657,17 @@ def fit(
     progress: bool = True,
     *,
     seed: Any = ...,
-) -> dict[str, list[float]]:
+) -> History:
     """Train `model` on (X, y) and return the history of every epoch.
 
     Each step: forward on a batch, `loss(outputs, targets)` (+ `l2` · Σ p²),
     `optimizer.zero_grad()`, `backward()`, `optimizer.step()`.
 
     Args:
-        loss: 'hinge' (labels ±1), 'mse', 'bce' (probabilities), 'bce_with_logits',
-            'cross_entropy' (class indices), or a function (outputs, targets) -> Value.
+        loss: 'auto' (the default: chosen from the targets and the model, see
+            `auto_loss`), 'hinge' (labels ±1), 'mse', 'bce' (probabilities),
+            'bce_with_logits', 'cross_entropy' (class indices), or a function
+            (outputs, targets) -> Value.
             For a named loss every target (in y and validation_data) is checked
             before training starts, as is every sample's length for a model
             with `nin`: fit raises with the model untouched rather than part way.
@@ -602,8 +690,11 @@ def fit(
             `fit(..., rng=3)`); give one or the other.
 
     Returns:
-        {'loss': [...], 'accuracy': [...]} per epoch ('accuracy' is left out for
-        'mse'), plus 'val_loss' and 'val_accuracy' with validation data. The
+        A `History`: {'loss': [...], 'accuracy': [...]} per epoch ('accuracy' is
+        left out for 'mse'), plus 'val_loss' and 'val_accuracy' with validation
+        data; `history.loss_name` is the loss used. If the loss stops being a
+        finite number (too high a learning rate), fit says so in one line and
+        stops there: the history so far, with `history.diverged` True. The
         loss is the mean over the epoch's batches, the accuracy that of the
         epoch's predictions as they were made (before each step's update).
         A one-output model's score is compared with the threshold `accuracy`
@@ -624,6 +715,9 @@ def fit(
     _check_trainable(model)
     order_rng = rng_argument("fit", rng, seed, default=0)
     loss = _loss_name(loss)
+    if loss == "auto":
+        _check_samples("fit", X, model)  # (auto_loss runs the model once)
+        loss = auto_loss(model, X, y)
     loss_fn = _loss_function(loss)
     epochs = whole_number("fit", "epochs", epochs, minimum=0)
     batch_size = _check_batch_size(batch_size, len(X))
@@ -635,7 +729,7 @@ def fit(
     learning_rates = _learning_rates(lr_schedule, optimizer, epochs)
     threshold = None if loss == "mse" else default_threshold(model, loss)  # None: no accuracy
     labels = _binary_labels(y)
-    history = _new_history(threshold is not None, validation_data is not None)
+    history = _new_history(threshold is not None, validation_data is not None, loss)
 
     bar = _progress(range(epochs), progress)
     for epoch in bar:
@@ -660,6 +754,8 @@ def fit(
             history["accuracy"].append(_fraction_correct(predicted, targets))
         if validation_data is not None:
             _record_validation(history, model, loss_fn, validation_data, threshold)
+        if _stop_if_diverged(history, epoch, epochs, getattr(optimizer, "lr", None), bar):
+            break
         if lr_schedule is not None and hasattr(lr_schedule, "step"):
             lr_schedule.step()
         if progress and hasattr(bar, "set_postfix"):

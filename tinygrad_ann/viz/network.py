@@ -23,8 +23,8 @@ from ..engine import Value
 from .render import Drawing, check_format
 from .style import (
     INK, NEGATIVE, POSITIVE, ROLE_COLORS, ZERO, CaptionLine, caption_table, check_rankdir,
-    check_title, four_decimals, html_label, legend_row, new_drawing, short_number, text_line,
-    text_width,
+    check_title, four_decimals, html_label, layout_width, legend_row, new_drawing, short_number,
+    text_line, text_width,
 )
 
 __all__ = ["draw_network"]
@@ -107,6 +107,32 @@ def _network_key(show: str, shown: _Shown, numbers: list[float], legend: bool) -
     return keys
 
 
+# A neuron's two lines of text: its activation, and its bias (points).
+_ACTIVATION_PT, _BIAS_PT = 11, 9
+_CLEARANCE = 5.0  # points between a neuron's text and its outline, in any font
+
+
+def _circle_diameter(lines: list[tuple[str, float]]) -> float:
+    """The diameter in inches (at least 0.75, rounded up to hundredths) of a circle
+    that holds `lines`, each (text, point size), with `_CLEARANCE` between the
+    text and the outline in any font.
+
+    Graphviz stacks the lines about the centre, each 1.2 x its size high, and
+    starts each line where its own (Helvetica) width would centre it, so a wider
+    font (DejaVu Sans) runs on to the right. The text's farthest corner is then
+    `reach` right of the centre and up to half the stack's height above or below
+    it; the circle must pass outside that corner, not only outside the widest line.
+
+    Example:
+        >>> _circle_diameter([('relu', 11), ('b.grad = -0.0067', 9)])
+        1.41
+    """
+    half_height = sum(1.2 * size for _, size in lines) / 2
+    reach = max(text_width(text, size) - layout_width(text, size) / 2 for text, size in lines)
+    diameter = 2 * (math.hypot(reach, half_height) + _CLEARANCE) / 72
+    return max(0.75, math.ceil(diameter * 100) / 100)  # up to what the drawing writes (1.41)
+
+
 def _columns(layers: list[list[Any]], shown: _Shown) -> tuple[list[_Column], float]:
     """The columns (inputs, then each layer's neurons) and the size of a neuron (inches).
 
@@ -119,8 +145,8 @@ def _columns(layers: list[list[Any]], shown: _Shown) -> tuple[list[_Column], flo
          for neuron in layer]
         for layer in layers
     ]
-    widest = max(max(text_width(a, 11), text_width(b, 9)) for layer in neuron_texts for a, b in layer)
-    size = max(0.75, (widest + 12) / 72)  # inches: every neuron the same size
+    size = max(_circle_diameter([(act, _ACTIVATION_PT), (bias, _BIAS_PT)])  # inches: every
+               for layer in neuron_texts for act, bias in layer)         # neuron the same size
     columns: list[_Column] = [
         ("input", [(f"x{i + 1}", html_label(f"x{i + 1}"), ROLE_COLORS["input"]) for i in range(n_inputs)]),
     ]
@@ -129,7 +155,7 @@ def _columns(layers: list[list[Any]], shown: _Shown) -> tuple[list[_Column], flo
         fill = "#CCDDAA" if is_output else ROLE_COLORS["parameter"]  # Tol pale green / blue
         columns.append(("output" if is_output else f"hidden {k + 1}", [
             (f"n{k + 1}_{j + 1}",
-             html_label(f"{html.escape(act)}<br/><font point-size=\"9\">{html.escape(bias)}</font>"),
+             html_label(f'{html.escape(act)}<br/><font point-size="{_BIAS_PT}">{html.escape(bias)}</font>'),
              fill)
             for j, (act, bias) in enumerate(texts)
         ]))
@@ -203,7 +229,7 @@ def _draw_columns(dot: Drawing, columns: list[_Column], layout: _Layout, size: f
                  pos=layout.pos(layout.along[c], across))
         for j, (node_id, text, fill) in enumerate(nodes):
             dot.node(node_id, text, shape="circle", style="filled", fillcolor=fill, color=INK,
-                     fontsize="11", width=f"{size:.2f}", fixedsize="true",
+                     fontsize=str(_ACTIVATION_PT), width=f"{size:.2f}", fixedsize="true",
                      pos=layout.pos(layout.along[c], layout.place(c, j)))
 
 

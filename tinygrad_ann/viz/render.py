@@ -5,6 +5,10 @@ when it is on PATH, and otherwise `graphviz-pure`, a self-contained `dot`
 installed from PyPI with this library. So `.pipe()`, `.render()` and inline
 display in Jupyter work after `pip install` alone.
 
+Text is set in DejaVu Sans unless the code that draws names a font (Graphviz's
+own default is Times, which a viewer without Times draws in a wider font, so
+text would run over the lines of the boxes sized for Times); see `Drawing`.
+
 Example:
     >>> d = Drawing()
     >>> d.edge('a', 'b')
@@ -20,13 +24,15 @@ import subprocess
 import sys
 import sysconfig
 from pathlib import Path
-from typing import Sequence, overload
+from typing import Any, Sequence, overload
 
 import graphviz
 
 from .._checks import wrong_type
 
-__all__ = ["Drawing", "find_dot", "DotNotFoundError", "check_format", "RASTER_FORMATS"]
+__all__ = [
+    "Drawing", "find_dot", "DotNotFoundError", "check_format", "RASTER_FORMATS", "DEFAULT_FONT",
+]
 
 #: Formats made of pixels, whose size `dpi` sets (an SVG is drawn at its size in points).
 RASTER_FORMATS = frozenset({"png", "gif", "jpg", "jpeg", "bmp", "tif", "tiff", "webp"})
@@ -44,11 +50,27 @@ _INSTALL_HINT = (
 # style.cell_width).
 _NOISE = ("no value for width of non-ASCII character", "no hard-coded metrics for 'Helvetica-")
 
-# In SVG, Helvetica is followed by fonts of the same letter widths (Arial on
-# Windows, Liberation Sans and Arimo on Linux), so that text fits where it was
-# measured on every system.
-_SVG_FONT = b'font-family="Helvetica,sans-Serif"'
-_SVG_FONTS = b'font-family="Helvetica,Arial,&apos;Liberation Sans&apos;,Arimo,sans-serif"'
+#: The font of text in a Drawing whose code names none, such as the lecture's
+#: own draw_dot. Graphviz's default is Times; a viewer without Times draws it in
+#: its own serif font, on Linux DejaVu Serif, up to 27% wider (digits 0.636 em
+#: against 0.5), so text ran over the lines of boxes sized for Times. `dot` knows
+#: DejaVu Sans's letter widths (graphviz-pure has them built in, the system
+#: Graphviz reads the font), and a viewer without it draws the text in its own
+#: sans-serif font (Arial, Helvetica, Liberation Sans, ...), which is narrower:
+#: the text fits wherever the SVG is shown. (graphviz-pure's PNGs draw it in a
+#: font of Times' widths, narrower too.)
+DEFAULT_FONT = "DejaVu Sans"
+
+# In SVG, a font is followed by fonts of the same letter widths, or narrower,
+# so that text fits where it was measured on every system: Helvetica by Arial
+# (Windows), Liberation Sans and Arimo (Linux); DejaVu Sans by Bitstream Vera
+# Sans (its parent, the same widths) and then any sans-serif font.
+_SVG_FONTS = (
+    (b'font-family="Helvetica,sans-Serif"',
+     b'font-family="Helvetica,Arial,&apos;Liberation Sans&apos;,Arimo,sans-serif"'),
+    (b'font-family="DejaVu Sans"',
+     b'font-family="&apos;DejaVu Sans&apos;,&apos;Bitstream Vera Sans&apos;,sans-serif"'),
+)
 
 
 class DotNotFoundError(graphviz.ExecutableNotFound):
@@ -121,8 +143,10 @@ def check_format(owner: str, format: object) -> str:
 
 
 def _with_font_fallbacks(svg: bytes) -> bytes:
-    """`svg` with fonts of Helvetica's letter widths named after it (see _SVG_FONTS)."""
-    return svg.replace(_SVG_FONT, _SVG_FONTS)
+    """`svg` with fonts no wider than Helvetica and DejaVu Sans named after them (see _SVG_FONTS)."""
+    for font, fonts in _SVG_FONTS:
+        svg = svg.replace(font, fonts)
+    return svg
 
 
 class Drawing(graphviz.Digraph):
@@ -142,10 +166,26 @@ class Drawing(graphviz.Digraph):
 
     A layout that takes longer than `Drawing.timeout` seconds (120) is stopped
     with an error that says how to draw less, instead of hanging the notebook.
+
+    Text is set in `DEFAULT_FONT` (DejaVu Sans), not in Graphviz's Times,
+    unless the code names a font, so the lecture's own `draw_dot`, written for
+    `graphviz.Digraph`, draws no text over its box lines where the viewer lacks
+    Times. A `fontname` given in `graph_attr`, `node_attr` or `edge_attr`, by
+    `.attr(...)` or on a node or edge is used as given.
+
+        >>> Drawing(graph_attr={'rankdir': 'LR'}).graph_attr
+        {'rankdir': 'LR', 'fontname': 'DejaVu Sans'}
+        >>> Drawing(node_attr={'fontname': 'Times'}).node_attr['fontname']
+        'Times'
     """
 
     timeout: float | None = 120.0
     """Seconds a layout may take before it is stopped with an error (None: no limit)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for attrs in (self.graph_attr, self.node_attr, self.edge_attr):
+            attrs.setdefault("fontname", DEFAULT_FONT)  # a font the caller chose stays
 
     def __repr__(self) -> str:
         # Jupyter stores this beside the picture as its plain-text form: keep it

@@ -247,11 +247,17 @@ class _Tracer:
         # this object (__call__ deleted its own), so __del__ runs right then,
         # before the exception moves on, and switches tracing back on: the
         # `except:` that catches this Stopped meets the next one at its first line.
-        limit = self.limit
-        if limit.expired and limit.active:
-            frame = sys._getframe(1)  # whose tracer this was
-            if frame is not limit.guard:
-                limit._arm([frame])
+        try:
+            limit = self.limit
+            if limit.expired and limit.active:
+                frame = sys._getframe(1)  # whose tracer this was
+                if frame is not limit.guard:
+                    limit._arm([frame])
+        except BaseException:  # noqa: B036
+            # A __del__ must never raise: Python would print it as "Exception ignored"
+            # (at the recursion limit even this much can fail). The next tick, 0.1 s
+            # later, arms the frames again.
+            pass
 
 
 def _tracer_for(limit: time_limited) -> _Tracer:

@@ -958,6 +958,86 @@ def test_sgd_step_that_stores_values_in_data_is_named():
     assert "data must stay a number" in check("sgd_step", values).message
 
 
+def test_every_parameter_sgd_step_is_given_has_a_non_zero_grad():
+    seen = []
+
+    def records(params, lr):
+        seen.extend(p.grad for p in params)
+        sgd_step(params, lr)
+
+    assert check("sgd_step", records).passed
+    assert len(seen) >= 3 and all(g != 0 for g in seen)
+
+
+def test_sgd_step_that_skips_the_last_parameter_fails():
+    def off_by_one(params, lr):
+        for i in range(len(params) - 1):
+            params[i].data -= lr * params[i].grad
+
+    msg = check("sgd_step", off_by_one).message
+    assert msg.startswith("❌ sgd_step: params[3] did not move, though its grad is not 0")
+    assert "does your loop skip one?" in msg
+
+
+def test_sgd_step_that_skips_the_first_parameter_fails():
+    def from_one(params, lr):
+        for p in params[1:]:
+            p.data -= lr * p.grad
+
+    assert check("sgd_step", from_one).message.startswith("❌ sgd_step: params[0] did not move")
+
+
+CHAIN_KEYS = "{'x': ..., 'y': ..., 'z': ..., 's': ..., 't': ...}"
+
+
+@pytest.mark.parametrize("answer", [blank, {}, None])
+def test_the_chain_rule_blank_shows_the_keys_it_expects(answer):
+    msg = check("chain_rule", answer).message
+    assert msg.startswith("⏳ chain_rule: not done yet")
+    assert CHAIN_KEYS in msg
+
+
+def test_chain_rule_entries_left_blank_are_named():
+    msg = check("chain_rule", dict(CHAIN_ANSWER, y=None, t=...)).message
+    assert msg == "⏳ chain_rule: not done yet — dL/dy, dL/dt are still blank (None or ...): give each as a number."
+
+
+def test_chain_rule_with_other_keys_names_the_missing_and_the_expected_ones():
+    answer = {f"d{k}": v for k, v in CHAIN_ANSWER.items()}
+    msg = check("chain_rule", answer).message
+    assert msg.startswith("❌ chain_rule: the dict has no entry for 'x', 'y', 'z', 's' and 't' (it has 'dx',")
+    assert CHAIN_KEYS in msg
+
+
+def weighted_sum(w, x, b):
+    return sum((wi * xi for wi, xi in zip(w, x)), b)
+
+
+@pytest.mark.parametrize("used, neuron", [
+    ("relu", lambda w, x, b: weighted_sum(w, x, b).relu()),
+    ("sigmoid", lambda w, x, b: weighted_sum(w, x, b).sigmoid()),
+    ("sigmoid", lambda w, x, b: 1 / (1 + (-weighted_sum(w, x, b)).exp())),  # written by hand
+    ("leaky_relu", lambda w, x, b: weighted_sum(w, x, b).leaky_relu(0.1)),
+    ("softplus", lambda w, x, b: weighted_sum(w, x, b).softplus()),
+])
+def test_neuron_forward_names_the_activation_the_student_used(used, neuron):
+    msg = check("neuron_forward", neuron).message
+    assert f"you used {used}; the neuron's activation is tanh" in msg
+
+
+def test_neuron_forward_by_hand_relu_is_named_too():
+    def relu_by_hand(w, x, b):
+        act = weighted_sum(w, x, b)
+        return act if act.data > 0 else act * 0
+
+    assert "you used relu;" in check("neuron_forward", relu_by_hand).message
+
+
+def test_neuron_forward_without_the_bias_is_named():
+    msg = check("neuron_forward", lambda w, x, b: weighted_sum(w, x, Value(0.0)).tanh()).message
+    assert "left out the bias b" in msg
+
+
 def test_mse_sum_instead_of_mean_is_named():
     def summed(preds, targets):
         return sum((p - t) ** 2 for p, t in zip(preds, targets))

@@ -1398,3 +1398,200 @@ def test_render_refusing_an_existing_result_leaves_no_source_behind_with_cleanup
         Drawing(body=["a -> b"]).render(outfile=tmp_path / "ab.svg", cleanup=True, raise_if_result_exists=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ab.svg"]
     assert (tmp_path / "ab.svg").read_text() == "mine"
+
+
+# ---------------------------------------------------------------------------
+# the lecture's own Value class: micrograd's, or one a student wrote
+# ---------------------------------------------------------------------------
+
+
+class LectureValue:
+    """The lecture's fields only: data, grad, _prev (a set, as in micrograd), _op, label."""
+
+    def __init__(self, data, _children=(), _op="", label=""):
+        self.data, self.grad, self._op, self.label = data, 0.0, _op, label
+        self._prev = set(_children)
+        self._backward = lambda: None
+
+    def __add__(self, other):
+        out = LectureValue(self.data + other.data, (self, other), "+")
+
+        def _backward():
+            self.grad += out.grad
+            other.grad += out.grad
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other):
+        out = LectureValue(self.data * other.data, (self, other), "*")
+
+        def _backward():
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+        out._backward = _backward
+        return out
+
+
+def micrograd_neuron():
+    """relu(x1*w1 + x2*w2 + b) with micrograd's own Value (skipped without micrograd)."""
+    engine = pytest.importorskip("micrograd.engine", reason="micrograd (the [dev] extra) is not installed")
+    x1, x2 = engine.Value(2.0), engine.Value(0.0)
+    w1, w2, b = engine.Value(-3.0), engine.Value(1.0), engine.Value(6.7)
+    o = (x1 * w1 + x2 * w2 + b).relu()
+    return o, [w1, w2, b], [x1, x2]
+
+
+def test_draw_dot_draws_micrograds_own_value():
+    o, params, inputs = micrograd_neuron()
+    o.backward()
+    graph = draw_dot(o, params=params)
+    texts = svg_texts(graph)
+    assert "data 6.7000" in texts and "grad 2.0000" in texts  # b's data; w1.grad = x1 = 2
+    assert "ReLU" in texts
+    boxes = [g for name, g in svg_nodes(graph).items() if not name.endswith("op")]
+    assert len(boxes) == 10
+    params_drawn = [g for g in boxes if ROLE_COLORS["parameter"].lower() in fills(g)]
+    assert len(params_drawn) == 3
+
+
+def test_a_micrograd_graph_renders_to_png(tmp_path):
+    o, params, _ = micrograd_neuron()
+    o.backward()
+    path = draw_dot(o, params=params).render(outfile=tmp_path / "micrograd.png", cleanup=True)
+    assert Path(path).read_bytes()[:8] == PNG_SIGNATURE
+
+
+def test_a_sets_operands_are_drawn_in_the_same_order_whatever_order_the_set_has():
+    def build():
+        a, b = LectureValue(2.0, label="a"), LectureValue(-3.0, label="b")
+        c, d = LectureValue(4.0, label="c"), LectureValue(5.0)
+        return (b * a + d * c) * (c + a)
+
+    graphs = [build() for _ in range(20)]  # all kept: new objects, new ids, sets in new orders
+    sources = {draw_dot(g).source for g in graphs}
+    assert len(sources) == 1
+
+
+def test_a_sets_operands_are_drawn_sorted_by_label_then_op_then_data():
+    a, b = LectureValue(2.0, label="a"), LectureValue(-3.0, label="b")
+    source = draw_dot(b * a).source
+    assert source.index(">a</font>") < source.index(">b</font>")
+    x, y = LectureValue(5.0), LectureValue(-1.0)
+    unlabelled = draw_dot(x * y).source
+    assert unlabelled.index("data -1.0000") < unlabelled.index("data 5.0000")
+
+
+def test_operands_in_a_tuple_keep_their_order():
+    a, b = LectureValue(2.0, label="a"), LectureValue(-3.0, label="b")
+    out = a + b
+    out._prev = (b, a)  # a class that keeps its operands in order, b first
+    source = draw_dot(out).source
+    assert source.index(">b</font>") < source.index(">a</font>")
+
+
+def test_draw_dot_of_a_lecture_class_keeps_its_labels_and_ops():
+    a, b = LectureValue(2.0, label="a"), LectureValue(-3.0, label="b")
+    c = a * b
+    c.label = "c"
+    texts = svg_texts(draw_dot(c))
+    assert {"a", "b", "c", "*", "data -6.0000"} <= set(texts)
+
+
+def test_draw_dot_of_a_deep_lecture_graph_needs_no_recursion():
+    x = LectureValue(1.0)
+    for _ in range(5000):
+        x = x * LectureValue(1.0) + LectureValue(0.0)
+    assert "values: too many to draw readably" in " ".join(svg_texts(draw_dot(x)))
+
+
+def test_draw_dot_says_what_a_node_needs():
+    with pytest.raises(TypeError, match=r"^draw_dot: root must be a Value \(e.g. the loss\), or a node of the "
+                                        r"lecture's own Value class \(with data, grad, _prev and _op\), got 2.0"):
+        draw_dot(2.0)
+
+
+def test_draw_dot_names_the_fields_a_node_lacks():
+    class Half:
+        data, grad = 1.0, 0.0
+
+    with pytest.raises(TypeError, match=r"which has no _prev, _op$"):
+        draw_dot(Half())
+
+
+def test_an_operand_that_is_a_plain_number_is_explained():
+    node = LectureValue(3.0, (LectureValue(1.0),), "+")
+    node._prev = {node._prev.pop(), 2.0}
+    with pytest.raises(TypeError, match=r"^draw_dot: the \+ node \(data 3.0\) has an operand that is not a node: "
+                                        r"2.0 \(float\).*wrap a number in your Value class"):
+        draw_dot(node)
+
+
+def test_a_graph_with_a_cycle_is_a_value_error():
+    a = LectureValue(1.0, label="a")
+    b = a + a
+    a._prev, a._op = {b}, "loop"
+    with pytest.raises(ValueError, match="^draw_dot: the graph has a cycle"):
+        draw_dot(b)
+
+
+def test_a_grad_that_is_not_a_number_is_named():
+    a = LectureValue(1.0, label="a")
+    a.grad = LectureValue(0.0)
+    with pytest.raises(TypeError, match=r"^draw_dot: the grad of the leaf 'a' \(data 1.0\) must be a number"):
+        draw_dot(a)
+
+
+def test_replay_of_micrograds_value_ends_with_the_grads_of_its_backward():
+    o, params, inputs = micrograd_neuron()
+    replay = BackpropReplay(o, params=params)
+    inner = [v for v in replay.order if v._prev]
+    assert len(replay) == len(inner) + 1
+    assert all(v.grad == 0 for v in params + inputs)  # the replay put back the grads it found
+    o.backward()
+    assert list(replay.steps[-1].grads) == [v.node.grad for v in replay.order]
+    assert replay.root is o and replay.order[-1].node is o
+
+
+def test_replay_of_a_lecture_class_says_whose_rule_runs():
+    a, b = LectureValue(2.0, label="a"), LectureValue(-3.0, label="b")
+    c = a * b + a
+    c.label = "c"
+    replay = BackpropReplay(c)
+    assert replay.steps[1].caption.startswith("step 1 of 2: c._backward() (+) pushes c.grad into")
+    assert "rule: the _backward() this node's class gave it (LectureValue)" in " ".join(svg_texts(replay[1]))
+    assert replay.steps[-1].grads[replay.order.index(next(v for v in replay.order if v.node is a))] == -2.0
+
+
+def test_replay_of_a_times_a_in_a_set_shows_one_edge_with_the_total():
+    a = LectureValue(3.0, label="a")
+    out = a * a
+    out.label = "out"
+    step = BackpropReplay(out).steps[1]
+    assert step.contributions == ((0, 6.0, False),)
+
+
+def test_replay_of_a_node_without_backward_says_what_it_needs():
+    class Node:
+        def __init__(self, data, _children=(), _op=""):
+            self.data, self.grad, self._prev, self._op = data, 0.0, tuple(_children), _op
+
+    root = Node(2.0, (Node(1.0),), "double")
+    with pytest.raises(TypeError, match=r"^BackpropReplay: it replays backward\(\) by running each node's own "
+                                        r"_backward\(\) in turn, and the double node \(data 2.0\) has no "
+                                        r"_backward function"):
+        BackpropReplay(root)
+    assert draw_dot(root).source.count("->") == 2  # draw_dot needs no _backward
+
+
+def test_replay_of_a_rule_that_leaves_a_grad_that_is_not_a_number_names_the_step():
+    a, b = LectureValue(2.0, label="a"), LectureValue(-3.0, label="b")
+    c = a * b
+    c.label = "c"
+
+    def broken():
+        a.grad = "oops"
+    c._backward = broken
+    with pytest.raises(TypeError, match=r"^BackpropReplay: the grad of the leaf 'a' \(data 2.0\) must be a number "
+                                        r"after the _backward\(\) of the \* node 'c' \(data -6.0\), got 'oops'"):
+        BackpropReplay(c)
+    assert a.grad == 0.0  # put back

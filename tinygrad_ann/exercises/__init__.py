@@ -46,6 +46,7 @@ Where things are (everything above is importable from here):
 """
 
 from . import backprop, networks  # noqa: F401  (importing them registers their exercises)
+from . import value_class  # noqa: F401  (registers check('value_class', Value): write your own micrograd)
 from .checking import EXERCISES, CheckResult, Exercise, NotDone, Wrong, call_answer, check, exercise
 from .checking import Checker as Checker  # reachable here as in the single-file module this replaces
 from .notebooks import ANSWER_PLACEHOLDER as ANSWER_PLACEHOLDER

@@ -60,22 +60,42 @@ def _chain_graph() -> dict[str, Value]:
     return {"x": x, "y": y, "z": z, "s": s, "t": t, "L": L}
 
 
+_CHAIN_KEYS = ("x", "y", "z", "s", "t")
+#: The answer's shape, as the messages show it: {'x': ..., 'y': ..., 'z': ..., 's': ..., 't': ...}.
+_CHAIN_SHAPE = "{" + ", ".join(f"'{k}': ..." for k in _CHAIN_KEYS) + "}"
+
+
+def _keys_text(keys: Sequence[Any]) -> str:
+    """'x', 'y' and 'z': keys as the messages list them."""
+    shown = [short_repr(k, 20) for k in keys]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
 @exercise("chain_rule", _CHAIN_TASK)
 def _check_chain_rule(answer: Any) -> str:
+    wanted = f"Return a dict {_CHAIN_SHAPE} with dL/dv for each, as numbers."
     if callable(answer):  # a function that returns the dict (so a blank can raise)
-        answer = run_answer(answer, (), "chain_rule_answer()")
+        try:
+            answer = run_answer(answer, (), "chain_rule_answer()")
+        except NotDone as e:
+            raise NotDone(f"{e} {wanted}") from None
     if answer is None or answer is ... or answer == {}:
-        raise NotDone("fill in the dictionary of derivatives.")
+        raise NotDone(f"fill in the dictionary of derivatives: {_CHAIN_SHAPE}, each dL/dv as a number.")
     if not isinstance(answer, dict):
-        raise Wrong(f"expected a dict like {{'x': 1.0, ...}}, got {type(answer).__name__}")
+        raise Wrong(f"expected a dict like {_CHAIN_SHAPE}, got {type(answer).__name__}")
     nodes = _chain_graph()
     nodes["L"].backward()
     expected = {k: v.grad for k, v in nodes.items() if k != "L"}
-    missing = [k for k in expected if k not in answer]
+    missing = [k for k in _CHAIN_KEYS if k not in answer]
     if missing:
-        raise Wrong(f"the dict has no entry for {', '.join(repr(k) for k in missing)}.")
-    if any(answer[k] is None or answer[k] is ... for k in expected):
-        raise NotDone("some derivatives are still blank (None or ...).")
+        others = [k for k in answer if k not in expected]
+        extra = f" (it has {_keys_text(others)} instead)" if others else ""
+        raise Wrong(f"the dict has no entry for {_keys_text(missing)}{extra}: its keys are the names of "
+                    f"the nodes, {_CHAIN_SHAPE}.")
+    blank = [k for k in _CHAIN_KEYS if answer[k] is None or answer[k] is ...]
+    if blank:
+        raise NotDone(f"{', '.join(f'dL/d{k}' for k in blank)} {'is' if len(blank) == 1 else 'are'} still blank "
+                      f"(None or ...): give each as a number.")
     for name in ("t", "s", "z", "y", "x"):  # the order backprop finds them
         got = answer[name]
         if isinstance(got, Value):

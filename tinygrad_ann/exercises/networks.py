@@ -43,13 +43,52 @@ def _list_left_alone(given: list[Any], now: list[Any], what: str, job: str) -> N
         )
 
 
-@exercise("neuron_forward", "def neuron_forward(w, x, b): return tanh(w[0]*x[0] + ... + w[n-1]*x[n-1] + b) as a Value.")
-def _check_neuron_forward(student: Any) -> str:
+# The activations a student may use instead of tanh, by the name of the op that
+# made the output (the engine's own methods), and as numbers (written by hand).
+_OTHER_ACTIVATIONS = ("relu", "sigmoid", "leaky_relu", "softplus", "step")
+
+
+def _sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
+
+
+def _which_activation(out: Value, pre: float, bias: float) -> str:
+    """Why a neuron's output is wrong, naming the activation the student used.
+
+    `pre` is w·x + b; the checker's first case has pre < 0, where tanh, sigmoid,
+    relu and no activation at all all give different numbers.
+    """
+    fix = "the neuron's activation is tanh: apply .tanh() to w·x + b."
+    op = out._op
+    if op in _OTHER_ACTIVATIONS:
+        return f"you used {op}; {fix}"
+    if close_to(out.data, pre):
+        return "you seem to have left out tanh: the output is w·x + b itself; apply .tanh() to it."
+    if close_to(out.data, _sigmoid(pre)):
+        return f"you used sigmoid; {fix}"
+    if close_to(out.data, max(pre, 0.0)):
+        return f"you used relu; {fix}"
+    if close_to(out.data, math.tanh(pre - bias)):
+        return "you seem to have left out the bias b: add it before the tanh."
+    return "sum w[i]*x[i] over all i, add b, then apply .tanh()."
+
+
+def _neuron_cases() -> list[tuple[list[float], list[float], float]]:
+    """(w, x, b) for 1, 2 and 5 inputs; the one of 5 first: its w·x + b is negative,
+    where tanh, sigmoid, relu and no activation differ (the others' are positive)."""
     rng = random.Random(0)
+    cases = []
     for n in (1, 2, 5):
         wd = [rng.uniform(-1, 1) for _ in range(n)]
         xd = [rng.uniform(-2, 2) for _ in range(n)]
-        bd = rng.uniform(-0.5, 0.5)
+        cases.append((wd, xd, rng.uniform(-0.5, 0.5)))
+    return [cases[2], cases[0], cases[1]]
+
+
+@exercise("neuron_forward", "def neuron_forward(w, x, b): return tanh(w[0]*x[0] + ... + w[n-1]*x[n-1] + b) as a Value.")
+def _check_neuron_forward(student: Any) -> str:
+    for wd, xd, bd in _neuron_cases():
+        n = len(wd)
         pre = sum(wi * xi for wi, xi in zip(wd, xd, strict=True)) + bd  # worked out before the student's code runs
         expected = math.tanh(pre)
         w, x, b = [Value(v, label=f"w[{i}]") for i, v in enumerate(wd)], list(xd), Value(bd, label="b")
@@ -66,13 +105,8 @@ def _check_neuron_forward(student: Any) -> str:
                 f"compute with the Values w and b (not .data) so that backward() can reach them."
             )
         if not close_to(out.data, expected):
-            hint = (
-                "you seem to have left out tanh." if close_to(out.data, pre)
-                else "that is sigmoid; this neuron uses tanh." if close_to(out.data, 1 / (1 + math.exp(-pre)))
-                else "you seem to have left out the bias b." if close_to(out.data, math.tanh(pre - bd))
-                else "sum w[i]*x[i] over all i, add b, then apply .tanh()."
-            )
-            raise Wrong(f"with {plural(n, 'input')} the output is {number_text(out.data)} but should be {number_text(expected)}: {hint}")
+            raise Wrong(f"with {plural(n, 'input')} the output is {number_text(out.data)} but should be "
+                        f"{number_text(expected)}: {_which_activation(out, pre, bd)}")
         out.backward()
         slope = 1 - expected**2
         for i, wi in enumerate(w):
@@ -85,7 +119,9 @@ def _check_neuron_forward(student: Any) -> str:
 
 @exercise("sgd_step", "def sgd_step(params, lr): move every parameter's data one step downhill, by lr times its grad.")
 def _check_sgd_step(student: Any) -> str:
-    start, grads, lr = [1.0, -2.0, 0.5], [0.5, -1.0, 0.0], 0.1
+    # Every grad is non-zero, so each parameter must move: a loop that skips one
+    # (range(len(params) - 1), params[1:]) leaves a parameter behind, and fails.
+    start, grads, lr = [1.0, -2.0, 0.5, 3.0], [0.5, -1.0, 2.0, -0.25], 0.1
     expected = [p - lr * g for p, g in zip(start, grads, strict=True)]
     uphill = [p + lr * g for p, g in zip(start, grads, strict=True)]
     params = [Value(p) for p in start]
@@ -97,7 +133,8 @@ def _check_sgd_step(student: Any) -> str:
         if not is_number(d):
             raise Wrong(f"params[{i}].data became {type(d).__name__} {short_repr(d)}: data must stay a number; "
                         f"compute the step with the numbers p.data and p.grad, not the Value p.")
-    if all(close_to(g, e) for g, e in zip(got, expected, strict=True)):
+    right = [close_to(g, e) for g, e in zip(got, expected, strict=True)]
+    if all(right):
         if [p.grad for p in params] != grads:
             raise Wrong("the data are right, but the step changed the grads: leave p.grad alone (zero_grad does that).")
         return "every parameter moved by -lr * grad."
@@ -108,6 +145,12 @@ def _check_sgd_step(student: Any) -> str:
             f"no parameter changed{' (your function returned a value instead)' if result is not None else ''}: "
             f"update each p.data in place."
         )
+    left = [i for i, (g, s) in enumerate(zip(got, start, strict=True)) if g == s]
+    if left and all(r or i in left for i, r in enumerate(right)):
+        which = ", ".join(f"params[{i}]" for i in left)
+        raise Wrong(f"{which} did not move, though {'its grad is' if len(left) == 1 else 'their grads are'} not 0 "
+                    f"(the others are right): does your loop skip {'one' if len(left) == 1 else 'some'}? Go "
+                    f"through every parameter, e.g. `for p in params:`.")
     raise Wrong(f"with lr = {lr} and grads {numbers_text(grads)}, data should become {numbers_text(expected)} "
                 f"but became {numbers_text(got)}.")
 

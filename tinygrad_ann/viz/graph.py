@@ -5,6 +5,10 @@ operation feeding it, coloured by role: parameters, inputs and constants,
 intermediate results, the root. A graph too large to read is drawn as a
 summary instead: counts per operation, and how to draw a part of it.
 
+It draws the library's `Value`, and the nodes of the lecture's own class too
+(micrograd's `Value`, a student's): any object with `data`, `grad`, `_prev`
+and `_op`, each seen through a `LectureNode`.
+
 This file also holds the pieces `BackpropReplay` (replay.py) draws its frames
 with: the Value box, the op node and its label, the names of a node's edges.
 
@@ -22,11 +26,11 @@ from __future__ import annotations
 import html
 import math
 from collections import Counter
-from typing import Any, Iterable, Union
+from typing import Any, Iterable, Iterator, Union
 
 import graphviz
 
-from .._checks import got, whole_number, wrong_type
+from .._checks import got, is_number, whole_number, wrong_type
 from ..engine import Value, dot_parts, op_constant
 from .render import Drawing, check_format
 from .style import (
@@ -38,7 +42,7 @@ from .style import (
 __all__ = [
     "draw_dot", "op_label", "MAX_NODES", "Params", "parameter_ids", "node_roles", "value_box",
     "op_text", "op_node_attrs", "edge_names", "too_large_to_draw", "QUICK_LAYOUT",
-    "QUICK_LAYOUT_COST",
+    "QUICK_LAYOUT_COST", "LectureNode", "graph_to_draw", "check_numbers", "describe_node",
 ]
 
 # ---------------------------------------------------------------------------
@@ -75,6 +79,8 @@ def op_label(node: Value) -> str:
     op = node._op
     if not op:
         return ""
+    if not isinstance(node, Value):  # another class's node: its op's name, as it wrote it
+        return _OP_SYMBOLS.get(str(op), str(op))
     constant = op_constant(node)  # the 2 of x ** 2, the slope of leaky_relu
     if op == "**" and isinstance(constant, float):
         return f"** {_constant_as_code(constant)}"
@@ -115,7 +121,7 @@ def edge_names(node: Value) -> list[str]:
         (['w1', 'x1', 'w2', 'x2', 'b'], ['', ''])
     """
     operands = node._prev
-    if node._op != "dot":
+    if node._op != "dot" or not isinstance(node, Value):
         return [""] * len(operands)
     weights, inputs, bias = dot_parts(node)
     # Each operand's names in reading order: one Value may be several operands
@@ -166,7 +172,8 @@ Params = Union[Iterable[Value], Any]
 
 
 def parameter_ids(owner: str, params: Params | None) -> set[int] | None:
-    """ids of the given parameters (None for none given): Values, or a model with
+    """ids of the given parameters (None for none given): Values (or the nodes of the
+    lecture's own class, see `LectureNode`), or a model with
     `.parameters()`; else a TypeError that names `owner`.
 
     Example:
@@ -191,7 +198,7 @@ def parameter_ids(owner: str, params: Params | None) -> set[int] | None:
     if values is None:
         wrong_type(owner, "params", "Values or a model with .parameters()", params)
     for k, v in enumerate(values):
-        if not isinstance(v, Value):
+        if not (isinstance(v, Value) or _has_node_fields(v)):
             wrong_type(owner, f"params[{k}]", "a Value", v)
     return {id(v) for v in values}
 
@@ -361,12 +368,195 @@ def too_large_to_draw(order: list[Value], max_nodes: int | None) -> tuple[bool, 
 
 
 # ---------------------------------------------------------------------------
+# The nodes of another class: the lecture's own Value, micrograd's, a student's
+# ---------------------------------------------------------------------------
+
+_NODE_FIELDS = ("data", "grad", "_prev", "_op")
+
+
+def _has_node_fields(x: object) -> bool:
+    return not isinstance(x, type) and all(hasattr(x, f) for f in _NODE_FIELDS)
+
+
+class LectureNode:
+    """A node of another class (the lecture's own Value, micrograd's, a student's),
+    as the drawings read a node: `data`, `grad`, `label`, `_op`, `_prev` (in a
+    fixed order) and `_backward()`.
+
+    `data`, `grad` and `_backward()` are the node's own (reading and setting
+    `grad` reads and sets the node's); `label` is its label ('' if it has none),
+    and `_prev` holds the LectureNodes of its operands. Where the node keeps its
+    operands in a set (as micrograd does, so `a + a` has one operand), whose
+    order Python does not fix, they are put in a stable order: sorted by label,
+    then by op, then by data. A tuple or a list keeps its own order.
+
+    Example:
+        >>> class Node:                                   # the lecture's fields
+        ...     def __init__(self, data, _children=(), _op=''):
+        ...         self.data, self.grad = data, 0
+        ...         self._prev, self._op = set(_children), _op
+        >>> a, b = Node(2.0), Node(-3.0)
+        >>> root, order, _ = graph_to_draw('draw_dot', Node(-6.0, (a, b), '*'))
+        >>> [v.data for v in root._prev], root.label, root._op
+        ([-3.0, 2.0], '', '*')
+    """
+
+    __slots__ = ("node", "label", "_op", "_prev")
+
+    def __init__(self, node: Any) -> None:
+        self.node = node
+        label = getattr(node, "label", "")
+        self.label = "" if label is None else str(label)
+        self._op = str(node._op)
+        self._prev: tuple[LectureNode, ...] = ()  # filled in by graph_to_draw
+
+    @property
+    def data(self) -> Any:
+        return self.node.data
+
+    @property
+    def grad(self) -> Any:
+        return self.node.grad
+
+    @grad.setter
+    def grad(self, g: Any) -> None:
+        self.node.grad = g
+
+    def _backward(self) -> None:
+        self.node._backward()
+
+
+def _stable_key(node: Any) -> tuple[str, str, tuple[int, float]]:
+    """How a set's operands are ordered: by label, then op, then data (nan last)."""
+    label = getattr(node, "label", "")
+    try:
+        x = float(getattr(node, "data", 0.0))
+        number = (1, 0.0) if x != x else (0, x)
+    except (TypeError, ValueError, OverflowError):
+        number = (2, 0.0)
+    return ("" if label is None else str(label), str(getattr(node, "_op", "")), number)
+
+
+def describe_node(node: Any) -> str:
+    """A node (of any class) in an error message: its op or 'leaf', label and data.
+
+    Example:
+        >>> describe_node(Value(2.0, label='x')), describe_node(Value(2.0) * 3)
+        ("the leaf 'x' (data 2.0)", 'the * node (data 6.0)')
+    """
+    label, op, data = getattr(node, "label", ""), getattr(node, "_op", ""), getattr(node, "data", None)
+    kind, shown = f"the {op} node" if op else "the leaf", repr(data) if is_number(data) else got(data)
+    return f"{kind}{f' {label!r}' if label else ''} (data {shown})"
+
+
+def _operands_in_order(owner: str, node: Any) -> list[Any]:
+    """node._prev as a list: a set's in the stable order, any other iterable's in its own."""
+    prev = node._prev
+    if isinstance(prev, (set, frozenset)):
+        return sorted(prev, key=_stable_key)
+    try:
+        return list(prev)
+    except TypeError:
+        raise TypeError(f"{owner}: the _prev of {describe_node(node)} must hold its operands (a tuple, list or "
+                        f"set of nodes), got {got(prev)}") from None
+
+
+def _lecture_node(owner: str, node: Any, user: Any) -> LectureNode:
+    if not _has_node_fields(node):
+        missing = ", ".join(f for f in _NODE_FIELDS if not hasattr(node, f))
+        raise TypeError(f"{owner}: {describe_node(user)} has an operand that is not a node: {got(node)}, which has "
+                        f"no {missing}. Every node needs data, grad, _prev and _op: wrap a number in your Value "
+                        f"class before using it as an operand.")
+    return LectureNode(node)
+
+
+def _walk(owner: str, root: Any) -> tuple[LectureNode, list[LectureNode], dict[int, LectureNode]]:
+    """Every node under `root` (another class's), each after its operands, as LectureNodes;
+    and the LectureNode of each node, by the node's id. Iterative (no recursion limit)."""
+    first = LectureNode(root)
+    made = {id(root): first}
+    order: list[LectureNode] = []
+    on_path = {id(root)}  # the nodes being visited: meeting one again is a cycle
+    stack: list[tuple[LectureNode, Iterator[Any], list[LectureNode]]] = [
+        (first, iter(_operands_in_order(owner, root)), [])]
+    while stack:
+        node, rest, operands = stack[-1]
+        for child in rest:
+            known = made.get(id(child))
+            if known is None:
+                known = made[id(child)] = _lecture_node(owner, child, node.node)
+                operands.append(known)
+                on_path.add(id(child))
+                stack.append((known, iter(_operands_in_order(owner, child)), []))
+                break
+            if id(child) in on_path:
+                raise ValueError(f"{owner}: the graph has a cycle: {describe_node(child)} is among the operands "
+                                 f"of a node made from it; a computation graph never loops back.")
+            operands.append(known)
+        else:
+            stack.pop()
+            on_path.discard(id(node.node))
+            node._prev = tuple(operands)
+            order.append(node)
+    return first, order, made
+
+
+def graph_to_draw(owner: str, root: Any, param_ids: set[int] | None = None
+                  ) -> tuple[Any, list[Any], set[int] | None]:
+    """(the root as drawn, every node under it, each after its operands, the
+    parameters' ids among them) for `owner` (draw_dot, BackpropReplay).
+
+    The library's Value is drawn as it is. The node of another class (any object
+    with `data`, `grad`, `_prev` and `_op`, as the lecture's own class has) is
+    drawn through `LectureNode`s: `param_ids` (ids of the class's own nodes)
+    become theirs. Anything else is a TypeError that says what a node needs.
+
+    Example:
+        >>> x = Value(3.0)
+        >>> root, order, params = graph_to_draw('draw_dot', x * 2, {id(x)})
+        >>> len(order), params == {id(x)}
+        (3, True)
+        >>> graph_to_draw('draw_dot', 2.0)
+        Traceback (most recent call last):
+        TypeError: draw_dot: root must be a Value (e.g. the loss), or a node of the lecture's own Value class (with data, grad, _prev and _op), got 2.0 (float)
+    """
+    if isinstance(root, Value):
+        return root, root.topological_order(), param_ids
+    if not _has_node_fields(root):
+        hint = (" To draw a model's neurons use draw_network(model)."
+                if hasattr(root, "layers") or hasattr(root, "neurons") else "")
+        missing = [f for f in _NODE_FIELDS if not hasattr(root, f)]
+        lacks = f", which has no {', '.join(missing)}" if 0 < len(missing) < len(_NODE_FIELDS) else ""
+        raise TypeError(f"{owner}: root must be a Value (e.g. the loss), or a node of the lecture's own Value "
+                        f"class (with data, grad, _prev and _op), got {got(root)}{lacks}{hint}")
+    first, order, made = _walk(owner, root)
+    if param_ids is not None:
+        param_ids = {id(made[i]) for i in param_ids if i in made}
+    return first, order, param_ids
+
+
+def check_numbers(owner: str, order: Iterable[Any], when: str = "") -> None:
+    """Every node's data and grad must be numbers (another class's may not be);
+    a TypeError naming the first that is not (`when`: ', after step 3').
+
+    Example:
+        >>> check_numbers('draw_dot', [Value(1.0)])
+    """
+    for v in order:
+        for field in ("data", "grad"):
+            x = getattr(v, field)
+            if not is_number(x):
+                node = v.node if isinstance(v, LectureNode) else v
+                raise TypeError(f"{owner}: the {field} of {describe_node(node)} must be a number{when}, got {got(x)}")
+
+
+# ---------------------------------------------------------------------------
 # draw_dot
 # ---------------------------------------------------------------------------
 
 
 def draw_dot(
-    root: Value,
+    root: Value | Any,
     format: str = "svg",
     rankdir: str = "LR",
     *,
@@ -378,6 +568,12 @@ def draw_dot(
     title: str | None = None,
 ) -> Drawing:
     """Draw the computation graph that produced `root`, as in the micrograd lecture.
+
+    `root` is a Value, or a node of the lecture's own Value class (micrograd's,
+    or one you wrote): any object with `data`, `grad`, `_prev` (its operands: a
+    tuple, a list or a set) and `_op`, and `label` if it has one. A set's
+    operands, whose order Python does not fix, are drawn sorted by label, then
+    op, then data (see `LectureNode`).
 
     One box per Value, `label | data 2.0000 | grad -3.0000`, and one small node
     per operation feeding it (`+`, `*`, `** 2`, `tanh`, `Σ w·x + b`, ...). The
@@ -405,6 +601,7 @@ def draw_dot(
     Works before `backward()` too (every grad is then 0). Node names come from
     the topological order, so the same graph gives the same DOT source. The
     edges into a `Σ w·x + b` node are named w1, x1, ..., b, top to bottom.
+    With another class, `params=` takes its nodes.
 
     Example:
         >>> x = Value(3.0, label='x'); w = Value(-2.0, label='w')
@@ -416,24 +613,18 @@ def draw_dot(
         >>> g.render('y_graph', format='png', cleanup=True)   # doctest: +SKIP
         'y_graph.png'
     """
-    if not isinstance(root, Value):
-        hint = (
-            " To draw a model's neurons use draw_network(model)."
-            if hasattr(root, "layers") or hasattr(root, "neurons")
-            else ""
-        )
-        raise TypeError(f"draw_dot: root must be a Value (e.g. the loss), got {got(root)}.{hint}")
     check_format("draw_dot", format)
     check_rankdir("draw_dot", rankdir)
     check_title("draw_dot", title)
     if max_nodes is not None:
         max_nodes = whole_number("draw_dot", "max_nodes", max_nodes, minimum=1)
-    param_ids = parameter_ids("draw_dot", params)
     # Leaves first, first operands first (iterative: fine for graphs of any depth).
     # The nodes are named v0, v1, ... in this order, and Graphviz keeps the order
     # in which nodes are named; the edges into ops whose operand order matters
     # (a - b, Σ w·x + b) keep theirs too (_ORDERED_OPS).
-    order = root.topological_order()
+    root, order, param_ids = graph_to_draw("draw_dot", root, parameter_ids("draw_dot", params))
+    if not isinstance(root, Value):
+        check_numbers("draw_dot", order)
     too_large, cost = too_large_to_draw(order, max_nodes)
     if too_large:
         assert max_nodes is not None
@@ -482,7 +673,10 @@ def _a_part(root: Value, max_nodes: int, levels: int = 6) -> tuple[str, Value, i
 
     It follows the largest operand down from the root until what is below it
     fits, for at most `levels` steps: the largest readable part on that path.
+    None for another class's graph, whose `_prev` may be a set (no `[0]`).
     """
+    if not isinstance(root, Value):
+        return None
     path, node = "root", root
     for _ in range(levels):
         best: tuple[int, Value, list[Value]] | None = None

@@ -3,7 +3,9 @@
 Each frame is a `draw_dot`-style picture (boxes and op nodes from graph.py) of
 one step: the node whose `_backward()` runs, what it adds into each operand's
 grad, and every grad known so far. Step through the frames in a notebook,
-save them for slides, or save them as an animated GIF.
+save them for slides, or save them as an animated GIF. It replays the graph
+of the lecture's own Value class too (micrograd's, a student's), whose nodes
+each have a `_backward()` of their own.
 
 Example:
     >>> from tinygrad_ann.engine import Value
@@ -23,11 +25,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, Iterator, NamedTuple, Sequence, overload
 
-from .._checks import got, non_negative_number, positive_number, whole_number
+from .._checks import non_negative_number, positive_number, whole_number
 from ..engine import OPS, Value, has_own_backward, local_gradients
 from .graph import (
-    MAX_NODES, QUICK_LAYOUT, QUICK_LAYOUT_COST, Params, edge_names, node_roles, op_label,
-    op_node_attrs, op_text, parameter_ids, too_large_to_draw, value_box,
+    MAX_NODES, QUICK_LAYOUT, QUICK_LAYOUT_COST, LectureNode, Params, check_numbers, describe_node,
+    edge_names, graph_to_draw, node_roles, op_label, op_node_attrs, op_text, parameter_ids, too_large_to_draw,
+    value_box,
 )
 from .render import RASTER_FORMATS, Drawing, check_format
 from .style import (
@@ -43,7 +46,8 @@ class ReplayStep(NamedTuple):
 
     Fields (positions refer to `BackpropReplay.order`):
         number         0 for the start (root.grad = 1), then 1, 2, ...
-        node           the Value whose `_backward()` ran (the root at step 0)
+        node           the Value whose `_backward()` ran (the root at step 0; for
+                       another class, its `LectureNode`)
         grads          every node's grad so far; None where no gradient has arrived
         remaining      how many of each node's users have still to push into it
         contributions  one (operand position, amount added, added to an earlier
@@ -67,9 +71,12 @@ class ReplayStep(NamedTuple):
     caption: str
 
 
-def _edge_amounts(v: Value) -> list[float] | None:
+def _edge_amounts(v: Value | LectureNode) -> list[float] | None:
     """What `v._backward()` adds along each of its operand edges, in order (None
-    for a node whose `_backward` was set by hand: see `local_gradients`)."""
+    for a node whose `_backward` was set by hand, see `local_gradients`, and for
+    another class's node: only its own `_backward()` knows)."""
+    if not isinstance(v, Value):
+        return None
     try:
         return local_gradients(v)
     except Exception:  # pragma: no cover - the real rule ran on the same numbers
@@ -79,10 +86,31 @@ def _edge_amounts(v: Value) -> list[float] | None:
 def _local_derivative_text(node: Value) -> str:
     """The local derivative of `node`'s op, as its backward rule's docstring states
     it ('d(tanh x)/dx = 1 - tanh(x)^2'); '' for a node whose `_backward` was set
-    by hand (its op's rule does not run) or whose rule has no docstring."""
-    op = None if has_own_backward(node) else OPS.get(node._op)
+    by hand (its op's rule does not run) or whose rule has no docstring, and for
+    another class's node."""
+    if not isinstance(node, Value) or has_own_backward(node):
+        return ""
+    op = OPS.get(node._op)
     doc = (op.backward.__doc__ or "").strip() if op else ""
     return doc.splitlines()[0].strip() if doc else ""
+
+
+def _check_replayable(order: list[LectureNode]) -> None:
+    """Another class's graph can be replayed if its numbers are numbers and each
+    node with operands has a `_backward()` to run; else a TypeError that says so."""
+    check_numbers("BackpropReplay", order)
+    for v in order:
+        if v._prev and not callable(getattr(v.node, "_backward", None)):
+            raise TypeError(
+                f"BackpropReplay: it replays backward() by running each node's own _backward() in turn, "
+                f"and {describe_node(v.node)} has no _backward function. Give every node made by an op "
+                f"one, as the lecture does: def _backward(): ... and then out._backward = _backward")
+
+
+def _check_after(v: Value | LectureNode, operands: list[Any]) -> None:
+    """After another class's `_backward()`: its operands' grads must still be numbers."""
+    if isinstance(v, LectureNode):
+        check_numbers("BackpropReplay", operands, f" after the _backward() of {describe_node(v.node)}")
 
 
 class BackpropReplay(Sequence[Drawing]):
@@ -112,8 +140,17 @@ class BackpropReplay(Sequence[Drawing]):
     puts back the grads the nodes had before. The last frame shows the grads a
     fresh `backward()` gives.
 
+    The lecture's own Value class works too (micrograd's, or one you wrote):
+    give a node with `data`, `grad`, `_prev`, `_op` and, on every node made by
+    an op, a `_backward()` function; `params=` then takes its nodes. Its
+    `_backward()` runs as it is, so the captions say what each step added, and
+    the rule line names the class rather than a formula. Operands kept in a set
+    are drawn in draw_dot's stable order (see `LectureNode`); a set holds `a`
+    once in `a + a`, so its one edge carries both contributions.
+
     Args:
-        root: the Value to backpropagate from (usually the loss).
+        root: the Value to backpropagate from (usually the loss), or a node
+            of the lecture's own class.
         params: parameters to colour apart from inputs, as in `draw_dot`.
         rankdir: 'LR' (inputs on the left) or 'TB', 'RL', 'BT'.
         legend: a line under the caption that says how to read a frame.
@@ -122,6 +159,8 @@ class BackpropReplay(Sequence[Drawing]):
 
     Attributes: `replay[i]` is frame i (a Drawing); `steps[i]` its numbers
     (a `ReplayStep`); `order` the Values, in the order of the boxes v0, v1, ...
+    (for another class, `LectureNode`s: each one's `.node` is the class's own node);
+    `root` the root given.
     Use `show()` in a notebook, `save_frames(dir)` for slides, `save_gif(path)`.
 
     Example:
@@ -139,19 +178,19 @@ class BackpropReplay(Sequence[Drawing]):
 
     def __init__(
         self,
-        root: Value,
+        root: Value | Any,
         *,
         params: Params | None = None,
         rankdir: str = "LR",
         legend: bool = True,
         max_nodes: int = MAX_NODES,
     ) -> None:
-        if not isinstance(root, Value):
-            raise TypeError(f"BackpropReplay: root must be a Value (e.g. the loss), got {got(root)}")
         max_nodes = whole_number("BackpropReplay", "max_nodes", max_nodes, minimum=1)
         check_rankdir("BackpropReplay", rankdir)
-        param_ids = parameter_ids("BackpropReplay", params)
-        order = root.topological_order()
+        drawn, order, param_ids = graph_to_draw(
+            "BackpropReplay", root, parameter_ids("BackpropReplay", params))
+        if isinstance(drawn, LectureNode):
+            _check_replayable(order)
         too_large, cost = too_large_to_draw(order, max_nodes)
         if too_large:
             why = ("values" if len(order) > max_nodes
@@ -163,10 +202,11 @@ class BackpropReplay(Sequence[Drawing]):
             )
         self._quick_layout = cost > QUICK_LAYOUT_COST
         self.root = root
-        self.order: list[Value] = order
+        self._root = drawn
+        self.order: list[Any] = order
         self.rankdir = rankdir
         self.legend = legend
-        self._roles = node_roles(order, root, param_ids)
+        self._roles = node_roles(order, drawn, param_ids)
         self._index = {id(v): i for i, v in enumerate(order)}
         self.steps: list[ReplayStep] = self._replay()
         self._prepare_layout()
@@ -198,6 +238,8 @@ class BackpropReplay(Sequence[Drawing]):
         derivative = _local_derivative_text(v)
         if derivative:
             return f"rule: {derivative}"
+        if not isinstance(v, Value):
+            return f"rule: the _backward() this node's class gave it ({type(v.node).__name__})"
         if v._op in OPS and not has_own_backward(v):
             return f"rule: the backward rule of {v._op} (it has no formula in its docstring)"
         return "rule: this node's own _backward(), set by hand"
@@ -245,7 +287,7 @@ class BackpropReplay(Sequence[Drawing]):
 
     def _replay(self) -> list[ReplayStep]:
         """Run backward() node by node on zeroed grads, recording each step; restore."""
-        order, index, root = self.order, self._index, self.root
+        order, index, root = self.order, self._index, self._root
         n = len(order)
         users = [0] * n  # how many nodes use each node (an operand twice counts once)
         for v in order:
@@ -271,8 +313,10 @@ class BackpropReplay(Sequence[Drawing]):
                 f"step 0 of {total}: {start}; no other gradient is known yet",
             )]
             # The reverse of the engine's topological order: the order backward()
-            # runs the nodes in, so the sums come out bit for bit the same.
-            for v in reversed(root.topological_order()):
+            # runs the nodes in, so the sums come out bit for bit the same. (Another
+            # class's backward() has an order of its own; every order that puts each
+            # node after its users gives the same grads, up to rounding.)
+            for v in reversed(order):
                 if not v._prev:
                     continue
                 i = index[id(v)]
@@ -283,6 +327,7 @@ class BackpropReplay(Sequence[Drawing]):
                 # local_gradients says what each of its edges carried.
                 amounts = _edge_amounts(v) if len(operands) < len(positions) else None
                 v._backward()  # the real rule (or a _backward set by hand)
+                _check_after(v, [order[j] for j in operands])
                 added = {j: order[j].grad - before[j] for j in operands}
                 split = len(operands) == len(positions)
                 if not split and amounts is not None:

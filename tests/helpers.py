@@ -3,6 +3,7 @@
 import operator
 
 from tinygrad_ann import OPS, Value, dot, sum_values
+from tinygrad_ann.engine import max_values
 
 
 def is_built_in(op):
@@ -49,6 +50,7 @@ HOW_TO_APPLY = {
     "neg": operator.neg,
     "abs": operator.abs,
     "sum": lambda *vs: sum_values(vs),
+    "max": lambda *vs: max_values(vs),
     "dot": dot_of,
 }
 

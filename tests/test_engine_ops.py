@@ -29,7 +29,7 @@ def value_and_grads(f, *xs):
 
 SPEC_OP_NAMES = [
     "+", "-", "*", "/", "**", "neg", "abs", "exp", "log", "tanh", "sigmoid", "relu",
-    "leaky_relu", "softplus", "step", "sin", "cos", "sqrt", "dot", "sum",
+    "leaky_relu", "softplus", "step", "sin", "cos", "sqrt", "dot", "sum", "max",
 ]  # fmt: skip
 
 
@@ -75,7 +75,7 @@ def test_catalogue_has_every_op_of_the_spec():
 def test_catalogue_arities():
     # 2: binary ops; 0: any number of operands (the fused ops); 1: the rest
     assert {name for name in SPEC_OP_NAMES if OPS[name].arity == 2} == {"+", "-", "*", "/", "**"}
-    assert {name for name in SPEC_OP_NAMES if OPS[name].arity == 0} == {"dot", "sum"}
+    assert {name for name in SPEC_OP_NAMES if OPS[name].arity == 0} == {"dot", "sum", "max"}
 
 
 def test_catalogue_declares_the_kinks_at_zero():
@@ -102,7 +102,7 @@ def test_catalogue_domains(name, inside, outside):
 
 def test_ops_defined_everywhere_have_no_domain():
     everywhere = ["+", "-", "*", "neg", "abs", "tanh", "sigmoid", "relu", "leaky_relu", "softplus",
-                  "step", "sin", "cos", "dot", "sum"]  # fmt: skip
+                  "step", "sin", "cos", "dot", "sum", "max"]  # fmt: skip
     assert all(OPS[name].domain is None for name in everywhere)
 
 
@@ -858,3 +858,38 @@ def test_custom_op_cannot_take_a_built_in_name():
 def test_custom_op_needs_a_name(name):
     with pytest.raises(ValueError, match="name"):
         custom_op(name, math.sin, lambda x, y: math.cos(x))
+
+
+# -- max_values: the fused max of a pooling window ------------------------------------
+
+
+def test_max_values_gives_its_gradient_to_the_largest_operand():
+    from tinygrad_ann.engine import max_values
+
+    vs = [Value(x) for x in (0.5, 2.0, -1.0)]
+    m = max_values(vs)
+    m.grad = 3.0
+    m._backward()
+    assert (m.data, m._op, m._prev) == (2.0, "max", tuple(vs))
+    assert [v.grad for v in vs] == [0.0, 3.0, 0.0]
+
+
+def test_max_values_gives_a_tie_to_the_first_of_the_largest():
+    from tinygrad_ann.engine import max_values
+
+    vs = [Value(x) for x in (1.0, 4.0, 4.0, 4.0)]
+    max_values(vs).backward()
+    assert [v.grad for v in vs] == [0.0, 1.0, 0.0, 0.0]
+
+
+def test_max_values_with_a_nan_is_nan_and_numbers_become_constants():
+    from tinygrad_ann.engine import max_values
+
+    vs = [Value(1.0), Value(math.nan), Value(9.0)]
+    m = max_values(vs + [2.0])
+    m.backward()
+    assert math.isnan(m.data) and [v.grad for v in vs] == [0.0, 1.0, 0.0]
+    with pytest.raises(ValueError, match="^max_values: takes at least one Value, got none$"):
+        max_values([])
+    with pytest.raises(TypeError, match="^max_values takes Values or numbers, got str"):
+        max_values([Value(1.0), "2"])

@@ -55,6 +55,8 @@ TORCH_OPS = {
     "sqrt": torch.sqrt,
     "dot": _torch_dot,
     "sum": lambda *vs: torch.stack(vs).sum(),
+    # (torch.max splits a tie's gradient; max pooling, which max_values is, gives it to the first)
+    "max": lambda *vs: F.max_pool1d(torch.stack(vs).view(1, 1, -1), len(vs)).view(()),
 }
 
 # Hand-picked operands for every op, with the edges: kinks at 0, log and sqrt
@@ -83,6 +85,7 @@ POINTS = {
     "sqrt": [(4.0,), (2.0,), (0.0,), (1e-300,)],
     "dot": [(2.0, 3.0, -1.0, 4.0), (2.0, 3.0, -1.0, 4.0, 0.5), (1.5,)],
     "sum": [(1.0,), (1.0, 2.0, 3.0), (0.1, -0.2, 0.3, 1e10)],
+    "max": [(1.0,), (1.0, 3.0, 2.0), (-5.0, -1.0), (0.1, 1e10, -1e10)],
 }  # fmt: skip
 
 

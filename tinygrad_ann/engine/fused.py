@@ -1,4 +1,4 @@
-"""Fused operations: one node for a whole sum of many terms.
+"""Fused operations: one node for a whole sum (or max) of many terms.
 
 A sum of n terms written with `+` makes n - 1 nodes, and a neuron's weighted
 sum w1*x1 + ... + wn*xn + b made of `*` and `+` makes 2n. Each fused op below
@@ -23,7 +23,7 @@ from . import grad_mode
 from .ops import register
 from .value import Value, as_value, op_result
 
-__all__ = ["dot", "weighted_sum", "sum_values", "dot_parts"]
+__all__ = ["dot", "weighted_sum", "sum_values", "max_values", "dot_parts"]
 
 
 def sum_values(values: Iterable[Value | Number]) -> Value:
@@ -48,6 +48,44 @@ def _sum_backward(out: Value) -> None:
     g = out.grad
     for v in out._operands:  # type: ignore[union-attr]
         v.grad += g
+
+
+def max_values(values: Iterable[Value | Number]) -> Value:
+    """max(v1, ..., vn) as one node (op 'max'), as a max-pooling window takes it.
+
+    Its gradient goes to one operand, the one that was the largest: on a tie,
+    to the first of them in reading order, as PyTorch's max pooling does (it
+    keeps a candidate until a strictly larger value comes). A nan wins (the
+    result is nan, as in PyTorch), and the gradient goes to the last nan.
+
+    Example:
+        >>> a, b, c = Value(1.0), Value(3.0), Value(3.0)
+        >>> m = max_values([a, b, c])
+        >>> m.backward()
+        >>> m.data, m._op, (a.grad, b.grad, c.grad)
+        (3.0, 'max', (0.0, 1.0, 0.0))
+    """
+    operands = tuple(as_value(v, "max_values") for v in values)
+    if not operands:
+        raise ValueError("max_values: takes at least one Value, got none")
+    return op_result(operands[_winner(operands)].data, "max", operands, many=True)
+
+
+def _winner(operands: Sequence[Value]) -> int:
+    """Which operand max_values picks: PyTorch's rule (see there)."""
+    best, best_data = 0, operands[0].data
+    for i in range(1, len(operands)):
+        v = operands[i].data
+        if v > best_data or v != v:  # strictly larger, or a nan
+            best, best_data = i, v
+    return best
+
+
+@register("max", arity=0)
+def _max_backward(out: Value) -> None:
+    """d max(v1, ..., vn)/dvi = 1 for the largest vi (the first of a tie), else 0"""
+    operands: tuple[Value, ...] = out._operands  # type: ignore[assignment]
+    operands[_winner(operands)].grad += out.grad
 
 
 def dot(

@@ -164,14 +164,14 @@ def test_saving_a_custom_activation_is_a_clear_error(path):
 
 
 def test_saving_something_that_is_not_a_model_is_a_type_error(path):
-    with pytest.raises(TypeError, match=r"^save: model must be a Neuron, Layer or MLP, got \{'w': 1.0\} \(dict\)$"):
+    with pytest.raises(TypeError, match=r"^save: model must be a model of the library's layers \(an MLP, a Sequential, a Conv2d, \.\.\.\), got \{'w': 1.0\} \(dict\)$"):
         save({"w": 1.0}, path)
     assert not path.exists()
 
 
 def test_loading_into_something_that_is_not_a_model_is_a_type_error(path):
     save(Neuron(2, rng=0), path)
-    with pytest.raises(TypeError, match=r"^load: into must be a Neuron, Layer or MLP, got \{\} \(dict\)$"):
+    with pytest.raises(TypeError, match=r"^load: into must be a model of the library's layers \(an MLP, a Sequential, a Conv2d, \.\.\.\), got \{\} \(dict\)$"):
         load(path, into={})
 
 

@@ -22,11 +22,11 @@ import errno
 import json
 import os
 import stat
-from itertools import pairwise
 from typing import Any, Union
 
-from ._checks import file_path, got, is_whole_number, wrong_type
-from .nn import ACTIVATIONS, MLP, Layer, Module, Neuron
+from ._checks import file_path, wrong_type
+from .nn import Module
+from .nn.module import layer_type
 
 __all__ = ["save", "load", "FORMAT", "FORMAT_VERSION"]
 
@@ -36,7 +36,7 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 
 def save(model: Module, path: PathLike) -> None:
-    """Write `model` (a Neuron, Layer or MLP) to `path` as JSON.
+    """Write `model` (a model of the library's layers: an MLP, a Sequential, ...) to `path` as JSON.
 
     The file holds {"format", "version", "architecture", "parameters"}: the
     constructor arguments and every weight by name. It is written to a
@@ -58,19 +58,20 @@ def save(model: Module, path: PathLike) -> None:
     target = os.path.realpath(os.fspath(path))  # through a symbolic link, to its file
     _check_writable(target, path)
     try:
-        architecture = model.config()  # type: ignore[attr-defined]
+        architecture = model.config()
     except ValueError as e:  # e.g. a custom activation function, which JSON cannot hold
         raise ValueError(f"save: {e}") from None
+    parameters = model.state_dict()
     document = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "architecture": architecture,
-        "parameters": model.state_dict(),
+        "parameters": parameters,
     }
     try:
         text = json.dumps(document, indent=1, allow_nan=False)
     except ValueError:
-        bad = [n for n, v in document["parameters"].items() if v != v or v in (float("inf"), float("-inf"))]
+        bad = [n for n, v in parameters.items() if v != v or v in (float("inf"), float("-inf"))]
         raise ValueError(
             f"save: parameters {bad[:3]} are not finite numbers (nan or inf); "
             f"the model has diverged, and JSON cannot hold them"
@@ -141,7 +142,7 @@ def from_document(document: Any, into: Module | None = None, source: str = "the 
     """Build (or fill `into`) from a parsed save file: the checks `load` runs.
 
     A problem with the document is a ValueError that names `source` (for
-    `load`, the file); an `into` that is not a Neuron, Layer or MLP is a TypeError.
+    `load`, the file); an `into` that is not a model of the library's layers is a TypeError.
 
     Example:
         >>> doc = {'format': FORMAT, 'version': 1,
@@ -177,7 +178,7 @@ def from_document(document: Any, into: Module | None = None, source: str = "the 
         raise ValueError(f"load: {source}: {e}") from None
     if into is None:
         return model
-    have = into.config()  # type: ignore[attr-defined]
+    have = into.config()
     if have != model.config():
         raise ValueError(
             f"load: {source} holds {architecture} but the model to load into is {have}"
@@ -203,24 +204,15 @@ def _check_writable(target: str, path: PathLike) -> None:
 
 def _check_saveable(owner: str, name: str, model: object) -> None:
     """A TypeError unless `model` is a model that save and load know (it has `config()`)."""
-    if not isinstance(model, Module) or not callable(getattr(model, "config", None)):
-        wrong_type(owner, name, "a Neuron, Layer or MLP", model)
+    if not isinstance(model, Module) or type(model).config is Module.config:
+        wrong_type(owner, name, "a model of the library's layers (an MLP, a Sequential, a Conv2d, ...)", model)
 
 
-def _build(arch: dict[str, Any], source: str) -> Union[MLP, Layer, Neuron]:
+def _build(arch: dict[str, Any], source: str) -> Module:
     """A fresh model of the saved architecture (its weights are overwritten next).
     Its type is one `_parameter_count` has already checked."""
-    kind = arch["type"]
     try:
-        if kind == "MLP":
-            _check_keys(arch, {"type", "nin", "nouts", "activation", "output_activation"})
-            return MLP(arch["nin"], arch["nouts"], activation=_known_activation(arch["activation"]),
-                       output_activation=_known_activation(arch["output_activation"]), rng=0)
-        if kind == "Layer":
-            _check_keys(arch, {"type", "nin", "nout", "activation"})
-            return Layer(arch["nin"], arch["nout"], activation=_known_activation(arch["activation"]), rng=0)
-        _check_keys(arch, {"type", "nin", "activation"})
-        return Neuron(arch["nin"], activation=_known_activation(arch["activation"]), rng=0)
+        return layer_type(arch).from_config(arch)
     except (ValueError, TypeError) as e:
         raise ValueError(f"load: {source} has an invalid architecture {arch}: {e}") from None
 
@@ -228,40 +220,11 @@ def _build(arch: dict[str, Any], source: str) -> Union[MLP, Layer, Neuron]:
 def _parameter_count(arch: dict[str, Any], source: str) -> int:
     """How many weights and biases the saved architecture has, from its sizes alone
     (a ValueError naming `source` for an unknown type or a bad size)."""
-
-    def size(name: str, x: Any) -> int:
-        if not is_whole_number(x) or x < 1:
-            raise ValueError(
-                f"load: {source} has an invalid architecture {arch}: {name} must be a "
-                f"whole number >= 1, got {got(x)}"
-            )
-        return int(x)
-
-    kind = arch.get("type")
-    if kind == "MLP":
-        nouts = arch.get("nouts")
-        if not isinstance(nouts, list) or not nouts:
-            raise ValueError(
-                f"load: {source} has an invalid architecture {arch}: nouts must be a "
-                f"non-empty list, got {got(nouts)}"
-            )
-        sizes = [size("nin", arch.get("nin"))] + [size(f"nouts[{i}]", n) for i, n in enumerate(nouts)]
-        return sum((a + 1) * b for a, b in pairwise(sizes))
-    if kind == "Layer":
-        return (size("nin", arch.get("nin")) + 1) * size("nout", arch.get("nout"))
-    if kind == "Neuron":
-        return size("nin", arch.get("nin")) + 1
-    raise ValueError(f"load: {source} has an unknown architecture type {kind!r} (expected MLP, Layer or Neuron)")
-
-
-def _check_keys(arch: dict[str, Any], keys: set[str]) -> None:
-    """A ValueError (worded for `_build` to add the file) unless `arch` has exactly `keys`."""
-    if set(arch) != keys:
-        raise ValueError(f"expected the keys {sorted(keys)}, got {sorted(arch)}")
-
-
-def _known_activation(name: Any) -> str:
-    """`name`, if it names one of nn.ACTIVATIONS (worded for `_build` to add the file)."""
-    if name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}")
-    return str(name)
+    try:
+        kind = layer_type(arch)
+    except ValueError as e:
+        raise ValueError(f"load: {source} has an {e}") from None
+    try:
+        return kind.parameter_count(arch)
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"load: {source} has an invalid architecture {arch}: {e}") from None

@@ -48,6 +48,7 @@ from ._checks import (
 from ._types import RNG, Number
 from .datasets import rng_argument
 from .engine import Value, dot, no_grad
+from .nn.shapes import shape_of, shape_text
 
 __all__ = [
     "fit", "predict", "predict_classes", "accuracy", "LOSSES", "default_threshold", "scores_to_labels",
@@ -180,21 +181,49 @@ def _check_data(owner: str, X: Sequence[Any], y: Sequence[Any] | None = None) ->
 
 
 def _check_samples(owner: str, X: Sequence[Any], model: Any) -> None:
-    """Every sample a list of `model.nin` finite numbers, when the model says how
-    many inputs it takes (Neuron, Layer, MLP); a plain function checks its own."""
+    """Every sample before the first step: fit either trains, or raises with the
+    model untouched. A model that says how many inputs it takes (Neuron, Layer,
+    MLP: `nin`) takes lists of that many finite numbers; any other model (a
+    Sequential of convolutions, say) takes samples all of the first one's shape
+    (an image x[channel][row][col], a sequence, ...), of finite numbers, and
+    the first is run through it once, so that a sample it refuses is said now."""
     nin = getattr(model, "nin", None)
-    if not is_whole_number(nin):
+    if is_whole_number(nin):
+        for i, x in enumerate(X):
+            if isinstance(x, (Value, Real, str, bytes)) or not hasattr(x, "__iter__"):
+                wrong_type(owner, f"X[{i}]", f"a list of {nin} numbers (one sample)", x)
+            row = list(x)
+            if len(row) != nin:
+                raise ValueError(
+                    f"{owner}: X[{i}] has {len(row)} numbers but the model takes {nin} inputs: {row!r:.80}"
+                )
+            for j, v in enumerate(row):
+                finite_number(owner, f"X[{i}][{j}]", v.data if isinstance(v, Value) else v)
         return
+    shape = shape_of(X[0])
     for i, x in enumerate(X):
-        if isinstance(x, (Value, Real, str, bytes)) or not hasattr(x, "__iter__"):
-            wrong_type(owner, f"X[{i}]", f"a list of {nin} numbers (one sample)", x)
-        row = list(x)
-        if len(row) != nin:
+        if shape_of(x) != shape:
             raise ValueError(
-                f"{owner}: X[{i}] has {len(row)} numbers but the model takes {nin} inputs: {row!r:.80}"
+                f"{owner}: X[{i}] has the shape {shape_text(x) or 'of one number'} but X[0] has "
+                f"{shape_text(X[0]) or 'that of one number'}; every sample must have the same shape"
             )
-        for j, v in enumerate(row):
-            finite_number(owner, f"X[{i}][{j}]", v.data if isinstance(v, Value) else v)
+        for where, v in _numbers_in(x):
+            finite_number(owner, f"X[{i}]{where}", v.data if isinstance(v, Value) else v)
+    if callable(model):
+        with no_grad():
+            model(X[0])
+
+
+def _numbers_in(x: Any) -> list[tuple[str, Any]]:
+    """('[i][j]...', number) for every number in a nested sample (without recursion)."""
+    found, stack = [], [("", x)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend((f"{where}[{k}]", v) for k, v in reversed(list(enumerate(item))))
+        else:
+            found.append((where, item))
+    return found
 
 
 def _check_class_indices(owner: str, y: Sequence[Any], n_outputs: int) -> None:

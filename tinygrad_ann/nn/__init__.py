@@ -4,8 +4,12 @@ Each file holds one concept, and new layer families (convolution, recurrent,
 attention) join as files of their own:
 
     module.py       Module: parameters(), named_parameters(), zero_grad(),
-                    state_dict() / load_state_dict(), num_parameters()
+                    state_dict() / load_state_dict(), num_parameters(), config();
+                    Sequential: layers one after another
     dense.py        Neuron, Layer, MLP: fully connected networks, micrograd's
+    conv.py         Conv2d, Conv1d: a neuron sliding over an image (or a signal)
+    pool.py         MaxPool2d, AvgPool2d: a window's largest or mean value
+    shapes.py       how a sample is shaped (images x[channel][row][col]), Flatten
     activations.py  ACTIVATIONS, and how a name or a function becomes a neuron's φ
     init.py         INITS ('uniform', 'xavier', 'he'): each weight's first value
 
@@ -24,7 +28,16 @@ from .activations import ACTIVATIONS
 from .activations import Activation as Activation  # type aliases, for annotations
 from .dense import MLP, Layer, Neuron
 from .dense import Inputs as Inputs
+from .conv import Conv1d, Conv2d
 from .init import INITS
-from .module import Module
+from .module import LAYER_TYPES, Module, Sequential
+from .pool import AvgPool2d, MaxPool2d
+from .shapes import Flatten
 
-__all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS", "INITS"]
+__all__ = [
+    "Module", "Sequential", "Neuron", "Layer", "MLP", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
+    "Flatten", "ACTIVATIONS", "INITS",
+]
+
+LAYER_TYPES.update({cls.__name__: cls for cls in (
+    Neuron, Layer, MLP, Sequential, Conv1d, Conv2d, MaxPool2d, AvgPool2d, Flatten)})

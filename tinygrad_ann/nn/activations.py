@@ -13,12 +13,14 @@ Example:
 
 from __future__ import annotations
 
-from typing import Callable, Union
+from typing import Any, Callable, Union
 
 from .._checks import wrong_type
 from ..engine import Value
 
-__all__ = ["ACTIVATIONS", "Activation", "identity", "resolve_activation", "saveable_activation"]
+__all__ = [
+    "ACTIVATIONS", "Activation", "identity", "resolve_activation", "saveable_activation", "named_activation",
+]
 
 #: An activation as a neuron's argument: a name from ACTIVATIONS or a function Value -> Value.
 Activation = Union[str, Callable[[Value], Value]]
@@ -107,3 +109,19 @@ def saveable_activation(activation: str) -> str:
             f"activations ({', '.join(ACTIVATIONS)}) can be saved"
         )
     return activation
+
+
+def named_activation(name: Any) -> str:
+    """`name`, if it names one of ACTIVATIONS; else a ValueError (a saved file holds
+    names only, never functions).
+
+    Example:
+        >>> named_activation('tanh')
+        'tanh'
+        >>> named_activation('swish')
+        Traceback (most recent call last):
+        ValueError: unknown activation 'swish'
+    """
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}")
+    return str(name)

@@ -22,12 +22,12 @@ from __future__ import annotations
 from numbers import Real
 from typing import Any, Sequence, Union
 
-from .._checks import one_of, random_source, whole_number, wrong_type, wrong_value
+from .._checks import got, one_of, random_source, whole_number, wrong_type, wrong_value
 from .._types import RNG, Number
 from ..engine import Value, as_value, weighted_sum
-from .activations import Activation, resolve_activation, saveable_activation
+from .activations import Activation, named_activation, resolve_activation, saveable_activation
 from .init import INITS, initial_weight
-from .module import Module
+from .module import Module, check_config_keys, config_size
 
 __all__ = ["Neuron", "Layer", "MLP"]
 
@@ -145,6 +145,28 @@ class Neuron(Module):
         """
         return {"type": "Neuron", "nin": self.nin, "activation": saveable_activation(self.activation)}
 
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Neuron:
+        """A new Neuron of the architecture `config()` described (weights from rng=0,
+        so that loading leaves Python's global random alone).
+
+        Example:
+            >>> Neuron.from_config({'type': 'Neuron', 'nin': 2, 'activation': 'tanh'})
+            Neuron(nin=2, activation='tanh'; 3 parameters)
+        """
+        check_config_keys(config, {"type", "nin", "activation"})
+        return cls(config["nin"], activation=named_activation(config["activation"]), rng=0)
+
+    @classmethod
+    def parameter_count(cls, config: dict[str, Any]) -> int:
+        """nin weights and a bias.
+
+        Example:
+            >>> Neuron.parameter_count({'type': 'Neuron', 'nin': 3})
+            4
+        """
+        return config_size(config, "nin") + 1
+
 
 class Layer(Module):
     """`nout` neurons that all read the same `nin` inputs.
@@ -241,6 +263,27 @@ class Layer(Module):
             "nout": self.nout,
             "activation": saveable_activation(self.activation),
         }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Layer:
+        """A new Layer of the architecture `config()` described (weights from rng=0).
+
+        Example:
+            >>> Layer.from_config({'type': 'Layer', 'nin': 2, 'nout': 3, 'activation': 'relu'})
+            Layer(nin=2, nout=3, activation='relu'; 9 parameters)
+        """
+        check_config_keys(config, {"type", "nin", "nout", "activation"})
+        return cls(config["nin"], config["nout"], activation=named_activation(config["activation"]), rng=0)
+
+    @classmethod
+    def parameter_count(cls, config: dict[str, Any]) -> int:
+        """(nin + 1) × nout: each neuron's weights and bias.
+
+        Example:
+            >>> Layer.parameter_count({'type': 'Layer', 'nin': 3, 'nout': 2})
+            8
+        """
+        return (config_size(config, "nin") + 1) * config_size(config, "nout")
 
 
 class MLP(Module):
@@ -346,3 +389,32 @@ class MLP(Module):
             "activation": saveable_activation(hidden),
             "output_activation": saveable_activation(self.layers[-1].activation),
         }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> MLP:
+        """A new MLP of the architecture `config()` described (weights from rng=0).
+
+        Example:
+            >>> MLP.from_config({'type': 'MLP', 'nin': 2, 'nouts': [3, 1], 'activation': 'relu',
+            ...                  'output_activation': 'linear'})
+            MLP(2 → 3 relu → 1 linear; 13 parameters)
+        """
+        check_config_keys(config, {"type", "nin", "nouts", "activation", "output_activation"})
+        return cls(config["nin"], config["nouts"], activation=named_activation(config["activation"]),
+                   output_activation=named_activation(config["output_activation"]), rng=0)
+
+    @classmethod
+    def parameter_count(cls, config: dict[str, Any]) -> int:
+        """The sum over its layers of (inputs + 1) × outputs.
+
+        Example:
+            >>> MLP.parameter_count({'type': 'MLP', 'nin': 2, 'nouts': [16, 16, 1]})
+            337
+        """
+        nouts = config.get("nouts")
+        if not isinstance(nouts, list) or not nouts:
+            raise ValueError(f"nouts must be a non-empty list, got {got(nouts)}")
+        sizes = [config_size(config, "nin")] + [config_size({f"nouts[{i}]": n}, f"nouts[{i}]")
+                                                 for i, n in enumerate(nouts)]
+        return sum((a + 1) * b for a, b in zip(sizes, sizes[1:], strict=False))
+

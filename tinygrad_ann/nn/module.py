@@ -18,10 +18,12 @@ Example:
 
 from __future__ import annotations
 
-from .._checks import finite_number, wrong_type
+from typing import Any, Iterator
+
+from .._checks import finite_number, got, is_whole_number, wrong_type
 from ..engine import Value
 
-__all__ = ["Module"]
+__all__ = ["Module", "Sequential", "LAYER_TYPES", "layer_type", "config_size", "check_config_keys"]
 
 
 class Module:
@@ -147,6 +149,211 @@ class Module:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(parameters={self.num_parameters()})"
+
+    # -- saving the architecture: `save` writes config(), `load` calls from_config() --
+
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this architecture, with its 'type'
+        (for `save`); a model of one's own has none, so it cannot be saved.
+
+        Example:
+            >>> from tinygrad_ann.nn import Neuron
+            >>> Neuron(2, activation='linear', rng=0).config()
+            {'type': 'Neuron', 'nin': 2, 'activation': 'linear'}
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no config(), so it cannot be saved")
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Module:
+        """A new model of the architecture `config()` described, its weights not yet
+        loaded. A config with other keys than config() writes is a ValueError.
+
+        Example:
+            >>> from tinygrad_ann.nn import Layer
+            >>> Layer.from_config({'type': 'Layer', 'nin': 2, 'nout': 3, 'activation': 'tanh'})
+            Layer(nin=2, nout=3, activation='tanh'; 9 parameters)
+        """
+        arguments = {k: v for k, v in config.items() if k != "type"}
+        check_config_keys(config, {"type", *arguments})
+        return cls(**arguments)
+
+    @classmethod
+    def parameter_count(cls, config: dict[str, Any]) -> int:
+        """How many parameters the architecture `config` has, from its sizes alone
+        (so that a tiny file cannot make `load` build a huge model first).
+
+        Example:
+            >>> from tinygrad_ann.nn import MLP
+            >>> MLP.parameter_count({'type': 'MLP', 'nin': 2, 'nouts': [16, 16, 1]})
+            337
+        """
+        raise NotImplementedError(f"{cls.__name__} does not say how many parameters a config has")
+
+
+#: The layers and models `load` can rebuild, by the 'type' their config() writes.
+#: (Filled in by tinygrad_ann.nn as each layer family is imported.)
+LAYER_TYPES: dict[str, type[Module]] = {}
+
+
+def config_size(config: dict[str, Any], name: str, minimum: int = 1) -> int:
+    """`config[name]`, if it is a whole number >= `minimum`; else a ValueError saying
+    so (for `parameter_count`: a saved file's sizes are checked before building).
+
+    Example:
+        >>> config_size({'nin': 3}, 'nin')
+        3
+        >>> config_size({'nin': 0}, 'nin')
+        Traceback (most recent call last):
+        ValueError: nin must be a whole number >= 1, got 0 (int)
+    """
+    x: Any = config.get(name)
+    if not is_whole_number(x) or x < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {got(x)}")
+    return int(x)
+
+
+def check_config_keys(config: dict[str, Any], keys: set[str]) -> None:
+    """A ValueError unless `config` has exactly `keys` (for `from_config`).
+
+    Example:
+        >>> check_config_keys({'type': 'Flatten', 'extra': 1}, {'type'})
+        Traceback (most recent call last):
+        ValueError: expected the keys ['type'], got ['extra', 'type']
+    """
+    if set(config) != keys:
+        raise ValueError(f"expected the keys {sorted(keys)}, got {sorted(config)}")
+
+
+class Sequential(Module):
+    """Layers one after another: each one's output is the next one's input.
+
+    Any layers (and models) stack: convolutions, pooling, Flatten, a Layer or a
+    whole MLP. Its parameters are those of its layers, in order, named as in
+    PyTorch's `nn.Sequential` ('0.weight...', '1....').
+
+    Example:
+        >>> from tinygrad_ann.nn import Layer
+        >>> model = Sequential(Layer(2, 4, activation='tanh', rng=0), Layer(4, 1, activation='linear', rng=0))
+        >>> out = model([1.0, -1.0])
+        >>> len(model), model.num_parameters(), type(out).__name__
+        (2, 17, 'Value')
+    """
+
+    def __init__(self, *layers: Any) -> None:
+        for i, layer in enumerate(layers):
+            if not callable(layer):
+                wrong_type("Sequential", f"layer {i}", "a layer or model (something to call)", layer)
+        self.layers = list(layers)
+
+    def __call__(self, x: Any) -> Any:
+        """Run `x` through every layer in turn.
+
+        Example:
+            >>> from tinygrad_ann.nn import Layer
+            >>> Sequential(Layer(1, 1, activation='linear', rng=0))([2.0]).data != 0
+            True
+        """
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __getitem__(self, i: int) -> Any:
+        return self.layers[i]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.layers)
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """('0.name', ...), layer by layer: a layer without parameters has none.
+
+        Example:
+            >>> from tinygrad_ann.nn import Neuron
+            >>> [n for n, _ in Sequential(Neuron(1, rng=0)).named_parameters()]
+            ['0.w.0', '0.b']
+        """
+        named = []
+        for i, layer in enumerate(self.layers):
+            inner = layer.named_parameters() if hasattr(layer, "named_parameters") else []
+            named += [(f"{i}.{name}", p) for name, p in inner]
+        return named
+
+    def parameters(self) -> list[Value]:
+        """Every parameter, layer by layer.
+
+        Example:
+            >>> from tinygrad_ann.nn import Neuron
+            >>> len(Sequential(Neuron(2, rng=0), Neuron(1, rng=0)).parameters())
+            5
+        """
+        return [p for layer in self.layers for p in (layer.parameters() if hasattr(layer, "parameters") else [])]
+
+    def __repr__(self) -> str:
+        inner = ", ".join(repr(layer) for layer in self.layers)
+        return f"Sequential({inner}; {self.num_parameters()} parameters)"
+
+    def config(self) -> dict[str, Any]:
+        """{'type': 'Sequential', 'layers': [each layer's config()]}.
+
+        Example:
+            >>> from tinygrad_ann.nn import Neuron
+            >>> Sequential(Neuron(1, activation='linear', rng=0)).config()
+            {'type': 'Sequential', 'layers': [{'type': 'Neuron', 'nin': 1, 'activation': 'linear'}]}
+        """
+        configs = []
+        for i, layer in enumerate(self.layers):
+            if not hasattr(layer, "config"):
+                raise ValueError(f"config: layer {i} of the Sequential ({layer!r}) cannot be saved")
+            configs.append(layer.config())
+        return {"type": "Sequential", "layers": configs}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Sequential:
+        """A Sequential of the layers each config in config['layers'] describes.
+
+        Example:
+            >>> Sequential.from_config({'type': 'Sequential', 'layers': [{'type': 'Flatten'}]})
+            Sequential(Flatten(); 0 parameters)
+        """
+        check_config_keys(config, {"type", "layers"})
+        return cls(*(_layer_type(c).from_config(c) for c in _layer_configs(config)))
+
+    @classmethod
+    def parameter_count(cls, config: dict[str, Any]) -> int:
+        """The sum of its layers' counts.
+
+        Example:
+            >>> Sequential.parameter_count({'type': 'Sequential', 'layers': [{'type': 'Neuron', 'nin': 3}]})
+            4
+        """
+        return sum(_layer_type(c).parameter_count(c) for c in _layer_configs(config))
+
+
+def _layer_configs(config: dict[str, Any]) -> list[dict[str, Any]]:
+    layers = config.get("layers")
+    if not isinstance(layers, list) or not all(isinstance(c, dict) for c in layers):
+        raise ValueError(f"layers must be a list of layer configs, got {got(layers)}")
+    return layers
+
+
+def _layer_type(config: dict[str, Any]) -> type[Module]:
+    """The class a config's 'type' names, or a ValueError listing the known ones."""
+    kind = config.get("type")
+    if not isinstance(kind, str) or kind not in LAYER_TYPES:
+        raise ValueError(f"unknown architecture type {kind!r} (expected {', '.join(LAYER_TYPES)})")
+    return LAYER_TYPES[kind]
+
+
+def layer_type(config: dict[str, Any]) -> type[Module]:
+    """The class whose config() wrote `config` (by its 'type'), or a ValueError.
+
+    Example:
+        >>> layer_type({'type': 'MLP'}).__name__
+        'MLP'
+    """
+    return _layer_type(config)
 
 
 def _first_few(names: list[str], n: int = 3) -> str:

@@ -1,23 +1,37 @@
-"""Specification of tinygrad_ann.datasets: toy datasets as plain lists.
+"""Specification of tinygrad_ann.datasets: toy sets, digit images and names, as plain lists.
 
 Expectations come from the geometry each docstring promises (points on circles,
-at cluster centres, on spiral arms), never from the code's own output.
+at cluster centres, on spiral arms), from the shipped files read here by hand,
+and from the font's bitmaps, never from the code's own output.
 """
 
 from __future__ import annotations
 
+import csv
+import gzip
 import math
 import random
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 from statistics import fmean, pstdev
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import tinygrad_ann.datasets.images as images_module
+import tinygrad_ann.datasets.text as text_module
 from tinygrad_ann.datasets import (
+    DIGIT_FONT,
+    CharTokenizer,
+    image_to_text,
+    load_digits,
+    load_names,
     make_blobs,
     make_circles,
+    make_glyphs,
     make_moons,
     make_sine,
     make_spiral,
@@ -34,6 +48,7 @@ MAKERS = {
     "make_spiral": lambda **kw: make_spiral(50, n_classes=3, noise=0.2, **kw),
     "make_blobs": lambda **kw: make_blobs(50, centers=3, cluster_std=1.0, **kw),
     "make_sine": lambda **kw: make_sine(50, noise=0.1, **kw),
+    "make_glyphs": lambda **kw: make_glyphs(20, noise=0.1, **kw),
 }
 maker_names = pytest.mark.parametrize("name", sorted(MAKERS))
 
@@ -600,6 +615,27 @@ BAD = [
     (make_moons, {"rng": True}, TypeError, "rng", "True"),
     (make_blobs, {"centers": 2.0}, TypeError, "centers", "2.0"),
     (make_sine, {"n_samples": 1, "test_size": 0.5}, ValueError, "test_size", "0.5"),
+    (make_glyphs, {"n_samples": 9}, ValueError, "n_samples", "9"),
+    (make_glyphs, {"n_samples": 10.0}, TypeError, "n_samples", "10.0"),
+    (make_glyphs, {"size": 5}, ValueError, "size", "5"),
+    (make_glyphs, {"size": "8"}, TypeError, "size", "'8'"),
+    (make_glyphs, {"shift": 2}, ValueError, "shift", "2"),
+    (make_glyphs, {"size": 9, "shift": 2}, ValueError, "shift", "2"),
+    (make_glyphs, {"shift": -1}, ValueError, "shift", "-1"),
+    (make_glyphs, {"shift": 1.0}, TypeError, "shift", "1.0"),
+    (make_glyphs, {"shift": True}, TypeError, "shift", "True"),
+    (make_glyphs, {"noise": -0.1}, ValueError, "noise", "-0.1"),
+    (make_glyphs, {"noise": "0.1"}, TypeError, "noise", "'0.1'"),
+    (make_glyphs, {"n_samples": 10, "test_size": 0.95}, ValueError, "test_size", "0.95"),
+    (make_glyphs, {"rng": "abc"}, TypeError, "rng", "'abc'"),
+    (make_glyphs, {"seed": 1.5}, TypeError, "seed", "1.5"),
+    (load_digits, {"test_size": 0}, ValueError, "test_size", "0"),
+    (load_digits, {"test_size": 1.0}, ValueError, "test_size", "1.0"),
+    (load_digits, {"test_size": "0.2"}, TypeError, "test_size", "'0.2'"),
+    (load_digits, {"rng": "abc"}, TypeError, "rng", "'abc'"),
+    (load_digits, {"rng": 1.5}, TypeError, "rng", "1.5"),
+    (load_digits, {"seed": "abc"}, TypeError, "seed", "'abc'"),
+    (load_digits, {"rng": 1, "seed": 2}, TypeError, "rng", "seed=2"),
 ]
 
 
@@ -648,3 +684,421 @@ def test_to_signed_rejects_labels_other_than_0_and_1(labels, shown):
     with pytest.raises(ValueError, match=r"^to_signed: .*labels") as info:
         to_signed(labels)
     assert shown in str(info.value)
+
+
+# ---------------------------------------------------------------------------
+# The package keeps every import that worked when datasets was one module
+# ---------------------------------------------------------------------------
+
+
+def test_the_old_imports_still_work():
+    from tinygrad_ann.datasets import make_moons, rng_argument, to_signed, train_test_split  # noqa: F401
+
+    import tinygrad_ann.datasets as datasets
+
+    for name in datasets.__all__:
+        assert getattr(datasets, name) is not None, name
+
+
+def test_importing_the_library_reads_no_data_file():
+    # Loaders read their files on the first call: with every resource lookup broken,
+    # importing the library and its datasets still works.
+    code = (
+        "import importlib.resources as r\n"
+        "def broken(*a, **k): raise AssertionError('a data file was read at import')\n"
+        "r.files = broken\n"
+        "import tinygrad_ann, tinygrad_ann.datasets\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
+
+
+# ---------------------------------------------------------------------------
+# load_digits: the UCI handwritten digits, read from the shipped file
+# ---------------------------------------------------------------------------
+
+DATA = Path(__file__).resolve().parent.parent / "tinygrad_ann" / "data"
+
+
+def digits_file_rows():
+    """The shipped digits file read by hand: rows of 64 ints 0..16 and a label."""
+    with gzip.open(DATA / "digits.csv.gz", "rt", newline="") as f:
+        return [[int(v) for v in row] for row in csv.reader(f)]
+
+
+def test_load_digits_gives_1797_images_of_one_channel_8_by_8():
+    X, y = load_digits()
+    assert len(X) == len(y) == 1797
+    assert all(len(x) == 1 and len(x[0]) == 8 and all(len(row) == 8 for row in x[0]) for x in X)
+
+
+def test_load_digits_pixels_are_the_files_values_over_16_row_by_row():
+    X, y = load_digits()
+    rows = digits_file_rows()
+    for x, label, row in zip(X, y, rows, strict=True):
+        assert [v for pixel_row in x[0] for v in pixel_row] == [v / 16 for v in row[:64]]
+        assert label == row[64]
+
+
+def test_load_digits_values_are_floats_in_0_1_reaching_both_ends():
+    X, _ = load_digits()
+    values = [v for x in X for row in x[0] for v in row]
+    assert all(type(v) is float for v in values)
+    assert min(values) == 0.0 and max(values) == 1.0
+
+
+def test_load_digits_labels_are_ints_0_to_9_with_the_files_counts():
+    _, y = load_digits()
+    assert all(type(label) is int for label in y)
+    assert Counter(y) == {0: 178, 1: 182, 2: 177, 3: 183, 4: 181, 5: 182, 6: 181, 7: 179, 8: 174, 9: 180}
+
+
+def test_load_digits_keeps_the_files_order_and_ignores_rng_without_test_size():
+    X, y = load_digits()
+    assert y[:10] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert load_digits(rng=1) == (X, y) == load_digits(rng=2)
+    random.seed(5)
+    before = random.getstate()
+    load_digits()
+    assert random.getstate() == before
+
+
+def test_load_digits_returns_new_lists_so_changing_them_changes_nothing():
+    X, y = load_digits()
+    X[0][0][0][0] = 99.0
+    X[1][0].append([1.0] * 8)
+    X.append(X[0])
+    y[0] = 7
+    y.append(3)
+    X2, y2 = load_digits()
+    assert X2[0][0][0][0] == 0.0 and len(X2[1][0]) == 8
+    assert len(X2) == len(y2) == 1797 and y2[0] == 0
+
+
+def test_load_digits_reads_its_file_once(monkeypatch):
+    load_digits()
+
+    def no_second_read(*args, **kwargs):
+        raise AssertionError("the digits file was read twice")
+
+    monkeypatch.setattr(images_module, "read_shipped", no_second_read)
+    X, y = load_digits()
+    assert len(X) == 1797
+
+
+def test_load_digits_with_test_size_is_train_test_split_of_the_file():
+    X, y = load_digits()
+    parts = load_digits(test_size=0.2, rng=0)
+    assert parts == tuple(train_test_split(X, y, test_size=0.2, rng=0))
+    X_train, X_test, y_train, y_test = parts
+    assert (len(X_train), len(X_test), len(y_train), len(y_test)) == (1437, 360, 1437, 360)
+    as_key = [(str(x), label) for x, label in zip(X_train + X_test, y_train + y_test, strict=True)]
+    assert Counter(as_key) == Counter((str(x), label) for x, label in zip(X, y, strict=True))
+
+
+def test_load_digits_split_is_seeded():
+    assert load_digits(test_size=0.2, rng=3) == load_digits(test_size=0.2, rng=3)
+    assert load_digits(test_size=0.2, rng=3) != load_digits(test_size=0.2, rng=4)
+    assert load_digits(test_size=0.2, seed=3) == load_digits(test_size=0.2, rng=3)
+    assert load_digits(test_size=0.2, rng=random.Random(3)) == load_digits(test_size=0.2, rng=3)
+    random.seed(11)
+    first = load_digits(test_size=0.2)
+    random.seed(11)
+    assert load_digits(test_size=0.2) == first
+
+
+def test_seeded_train_test_split_of_the_digits_keeps_images_with_their_labels():
+    X, y = load_digits()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, rng=0)
+    label_of = {str(x): label for x, label in zip(X, y, strict=True)}
+    assert all(label_of[str(x)] == label for x, label in zip(X_test, y_test, strict=True))
+    assert set(y_test) == set(range(10))
+
+
+# ---------------------------------------------------------------------------
+# make_glyphs: the digits of DIGIT_FONT, shifted and noisy
+# ---------------------------------------------------------------------------
+
+
+def placed(digit, size, top, left):
+    """The font's bitmap of `digit` in a size x size image with its top-left corner at (top, left)."""
+    image = [[0.0] * size for _ in range(size)]
+    for r, line in enumerate(DIGIT_FONT[digit]):
+        for c, ch in enumerate(line):
+            if ch == "#":
+                image[top + r][left + c] = 1.0
+    return [image]
+
+
+def test_the_font_has_ten_digits_of_5_by_6_pixels():
+    assert len(DIGIT_FONT) == 10
+    for glyph in DIGIT_FONT:
+        assert len(glyph) == 6 and all(len(line) == 5 and set(line) <= {"#", "."} for line in glyph)
+        assert "#" in "".join(glyph)
+
+
+def test_no_two_digits_of_the_font_are_alike():
+    bitmaps = ["".join(glyph) for glyph in DIGIT_FONT]
+    for i in range(10):
+        for j in range(i + 1, 10):
+            differ = sum(a != b for a, b in zip(bitmaps[i], bitmaps[j], strict=True))
+            assert differ >= 2, (i, j)
+
+
+@pytest.mark.parametrize("size", [6, 8, 11, 16])
+def test_glyphs_without_shift_or_noise_are_the_font_centred(size):
+    X, y = make_glyphs(30, size=size, shift=0, noise=0.0, rng=0)
+    top, left = (size - 6) // 2, (size - 5) // 2
+    for x, label in zip(X, y, strict=True):
+        assert x == placed(label, size, top, left)
+
+
+def test_each_digit_renders_distinctly():
+    X, y = make_glyphs(10, shift=0, noise=0.0, rng=0)
+    templates = {label: str(x) for x, label in zip(X, y, strict=True)}
+    assert sorted(templates) == list(range(10))
+    assert len(set(templates.values())) == 10
+
+
+@pytest.mark.parametrize("size, shift", [(8, 1), (10, 2), (12, 3)])
+def test_glyph_shifts_reach_every_offset_up_to_shift_and_keep_the_glyph_whole(size, shift):
+    X, y = make_glyphs(600, size=size, shift=shift, noise=0.0, rng=0)
+    top, left = (size - 6) // 2, (size - 5) // 2
+    offsets = set()
+    for x, label in zip(X, y, strict=True):
+        found = [
+            (dy, dx)
+            for dy in range(-shift, shift + 1)
+            for dx in range(-shift, shift + 1)
+            if x == placed(label, size, top + dy, left + dx)
+        ]
+        assert found, label  # every image is its digit, whole, moved by at most shift
+        offsets.add(found[0])
+    assert offsets == {(dy, dx) for dy in range(-shift, shift + 1) for dx in range(-shift, shift + 1)}
+
+
+@settings(max_examples=20, deadline=None)
+@given(n=st.integers(10, 200), seed=st.integers(0, 2**32))
+def test_glyph_shapes_values_and_balanced_labels(n, seed):
+    X, y = make_glyphs(n, rng=seed)
+    assert len(X) == len(y) == n
+    assert all(len(x) == 1 and len(x[0]) == 8 and all(len(row) == 8 for row in x[0]) for x in X)
+    assert all(type(v) is float and 0.0 <= v <= 1.0 for x in X for row in x[0] for v in row)
+    assert all(type(label) is int for label in y)
+    counts = Counter(y)
+    assert [counts[d] for d in range(10)] == [n // 10 + (d < n % 10) for d in range(10)]
+
+
+def test_glyph_noise_has_the_given_standard_deviation_before_clipping():
+    # Ink is 1.0 and paper 0.0; clipping to [0, 1] keeps half of each Gaussian, so the
+    # mean paper pixel is E[max(0, e)] = noise / sqrt(2 pi), and the mean ink pixel
+    # is 1 - noise / sqrt(2 pi).
+    noise = 0.2
+    X, y = make_glyphs(500, shift=0, noise=noise, rng=0)
+    ink, paper = [], []
+    for x, label in zip(X, y, strict=True):
+        template = placed(label, 8, 1, 1)[0]
+        for row, row_t in zip(x[0], template, strict=True):
+            for v, t in zip(row, row_t, strict=True):
+                (ink if t == 1.0 else paper).append(v)
+    half_normal_mean = noise / math.sqrt(2 * math.pi)
+    assert fmean(paper) == pytest.approx(half_normal_mean, rel=0.05)
+    assert 1.0 - fmean(ink) == pytest.approx(half_normal_mean, rel=0.05)
+    assert sum(v == 0.0 for v in paper) / len(paper) == pytest.approx(0.5, abs=0.02)
+
+
+def test_glyphs_come_in_random_order():
+    _, y = make_glyphs(100, rng=0)
+    assert y != sorted(y)
+    assert len(set(y[:30])) >= 5
+
+
+def test_glyphs_with_test_size_are_a_split_of_the_same_data():
+    X, y = make_glyphs(40, rng=9)
+    X_train, X_test, y_train, y_test = make_glyphs(40, rng=9, test_size=0.25)
+    assert (len(X_train), len(X_test)) == (30, 10)
+    pairs = Counter((str(x), label) for x, label in zip(X_train + X_test, y_train + y_test, strict=True))
+    assert pairs == Counter((str(x), label) for x, label in zip(X, y, strict=True))
+
+
+def test_image_to_text_marks_pixels_at_or_above_the_threshold():
+    image = [[[0.0, 0.5], [0.49, 1.0]]]
+    assert image_to_text(image) == "-#\n-#"
+    assert image_to_text(image, threshold=0.4) == "-#\n##"
+
+
+@pytest.mark.parametrize(
+    "image, kwargs, exc, shown",
+    [
+        ("##", {}, TypeError, "'##' (str)"),
+        ([[[0.0]], [[1.0]]], {}, ValueError, "2 channels"),
+        ([[[0.0]]], {"threshold": "0.5"}, TypeError, "threshold"),
+    ],
+)
+def test_image_to_text_errors(image, kwargs, exc, shown):
+    with pytest.raises(exc, match=r"^image_to_text: ") as info:
+        image_to_text(image, **kwargs)
+    assert shown in str(info.value)
+
+
+# ---------------------------------------------------------------------------
+# load_names: the names of makemore and microgpt
+# ---------------------------------------------------------------------------
+
+
+def names_file_lines():
+    with gzip.open(DATA / "names.txt.gz", "rt", encoding="utf-8") as f:
+        return f.read().split("\n")
+
+
+def test_load_names_gives_the_files_32033_names_in_order():
+    names = load_names()
+    assert names == names_file_lines()
+    assert len(names) == 32033
+    assert names[:3] == ["emma", "olivia", "ava"] and names[-1] == "zzyzx"
+
+
+def test_load_names_are_lowercase_letters_only():
+    names = load_names()
+    assert all(type(n) is str and n and set(n) <= set("abcdefghijklmnopqrstuvwxyz") for n in names)
+    assert set("".join(names)) == set("abcdefghijklmnopqrstuvwxyz")
+
+
+def test_load_names_returns_a_new_list_each_call():
+    names = load_names()
+    names[0] = "changed"
+    names.clear()
+    assert load_names()[0] == "emma" and len(load_names()) == 32033
+    assert load_names() is not load_names()
+
+
+def test_load_names_reads_its_file_once(monkeypatch):
+    load_names()
+
+    def no_second_read(*args, **kwargs):
+        raise AssertionError("the names file was read twice")
+
+    monkeypatch.setattr(text_module, "read_shipped", no_second_read)
+    assert len(load_names()) == 32033
+
+
+# ---------------------------------------------------------------------------
+# CharTokenizer: characters and one boundary token, as in microgpt
+# ---------------------------------------------------------------------------
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def test_tokenizer_of_the_names_is_a_to_z_then_the_boundary():
+    tok = CharTokenizer(load_names())
+    assert tok.chars == LETTERS
+    assert (tok.bos, tok.vocab_size) == (26, 27)
+    assert tok.encode(LETTERS) == list(range(26))
+
+
+def test_tokenizer_from_names_defaults_to_load_names():
+    assert CharTokenizer.from_names().chars == LETTERS
+    assert CharTokenizer.from_names(["bob", "al"]).chars == "ablo"
+
+
+def test_tokenizer_vocabulary_is_the_sorted_characters_of_all_texts():
+    tok = CharTokenizer(["zoe", "", "amy", "zoe"])
+    assert tok.chars == "aemoyz"
+    assert tok.bos == 6 and tok.vocab_size == 7
+    assert tok.encode("may") == [2, 0, 4]
+
+
+def test_tokenizer_round_trips_every_name_with_and_without_boundaries():
+    names = load_names()
+    tok = CharTokenizer(names)
+    for name in names:
+        ids = tok.encode(name)
+        assert len(ids) == len(name) and tok.bos not in ids
+        assert tok.decode(ids) == name
+        wrapped = tok.encode(name, boundaries=True)
+        assert wrapped == [tok.bos, *ids, tok.bos]
+        assert tok.decode(wrapped) == name
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts=st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=5))
+def test_tokenizer_round_trips_any_text(texts):
+    tok = CharTokenizer(texts)
+    assert tok.chars == "".join(sorted(set("".join(texts))))
+    for text in texts:
+        assert tok.decode(tok.encode(text)) == text
+        assert tok.decode(tok.encode(text, boundaries=True)) == text
+        assert all(0 <= i < tok.bos for i in tok.encode(text))
+
+
+def test_a_training_example_predicts_each_next_token_and_the_end():
+    tok = CharTokenizer(["ab"])
+    tokens = tok.encode("abba", boundaries=True)
+    inputs, targets = tokens[:-1], tokens[1:]
+    assert inputs == [2, 0, 1, 1, 0]  # bos a b b a
+    assert targets == [0, 1, 1, 0, 2]  # a b b a bos
+
+
+@pytest.mark.parametrize(
+    "ids, text",
+    [
+        ([], ""),
+        ([2], ""),
+        ([2, 2], ""),
+        ([0, 1], "ab"),
+        ([2, 0, 1], "ab"),  # no end yet: all of it
+        ([2, 0, 2, 1, 1], "a"),  # the next boundary ends the text
+        ([0, 2, 1], "a"),  # without a leading boundary the first one ends it
+        ((0, 1), "ab"),
+    ],
+)
+def test_decode_skips_a_leading_boundary_and_stops_at_the_next(ids, text):
+    assert CharTokenizer(["ab"]).decode(ids) == text
+
+
+def test_decode_takes_numpy_ints():
+    np = pytest.importorskip("numpy")
+    tok = CharTokenizer(["ab"])
+    assert tok.decode(np.array([2, 1, 0, 2])) == "ba"
+
+
+def test_tokenizer_attributes_are_read_only():
+    tok = CharTokenizer(["ab"])
+    with pytest.raises(AttributeError):
+        tok.bos = 5  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        tok.chars = "xyz"  # type: ignore[misc]
+    assert repr(tok) == "CharTokenizer(vocab_size=3, bos=2, chars='ab')"
+
+
+TOKENIZER_BAD = [
+    # (call, exception, the message starts with, and shows)
+    (lambda tok: tok.encode("abc"), ValueError, "CharTokenizer.encode:", "character 'c' (at index 2 of 'abc')"),
+    (lambda tok: tok.encode("A"), ValueError, "CharTokenizer.encode:", "character 'A'"),
+    (lambda tok: tok.encode(["a"]), TypeError, "CharTokenizer.encode:", "text must be a str, got ['a'] (list)"),
+    (lambda tok: tok.encode(None), TypeError, "CharTokenizer.encode:", "got None"),
+    (lambda tok: tok.encode("a", boundaries=1), TypeError, "CharTokenizer.encode:", "boundaries"),
+    (lambda tok: tok.decode([0, 3]), ValueError, "CharTokenizer.decode:", "ids[1] must be a token id in [0, 2]"),
+    (lambda tok: tok.decode([-1]), ValueError, "CharTokenizer.decode:", "ids[0] must be a token id in [0, 2] (2 is the boundary), got -1"),
+    (lambda tok: tok.decode([0, 1.0]), TypeError, "CharTokenizer.decode:", "ids[1]"),
+    (lambda tok: tok.decode([True]), TypeError, "CharTokenizer.decode:", "True (bool)"),
+    (lambda tok: tok.decode(["a"]), TypeError, "CharTokenizer.decode:", "'a' (str)"),
+    (lambda tok: tok.decode("ab"), TypeError, "CharTokenizer.decode:", "'ab' (str)"),
+    (lambda tok: tok.decode(3), TypeError, "CharTokenizer.decode:", "3 (int)"),
+    (lambda tok: tok.decode([5, 0, 1]), ValueError, "CharTokenizer.decode:", "got 5"),
+    (lambda tok: CharTokenizer("emma"), TypeError, "CharTokenizer:", "'emma' (str)"),
+    (lambda tok: CharTokenizer(5), TypeError, "CharTokenizer:", "5 (int)"),
+    (lambda tok: CharTokenizer(["ab", 3]), TypeError, "CharTokenizer:", "texts[1] must be a str, got 3 (int)"),
+    (lambda tok: CharTokenizer([]), ValueError, "CharTokenizer:", "at least one character"),
+    (lambda tok: CharTokenizer(["", ""]), ValueError, "CharTokenizer:", "at least one character"),
+]
+
+
+@pytest.mark.parametrize("call, exc, start, shown", TOKENIZER_BAD)
+def test_tokenizer_errors_name_the_method_and_what_was_wrong(call, exc, start, shown):
+    with pytest.raises(exc) as info:
+        call(CharTokenizer(["ab"]))
+    message = str(info.value)
+    assert message.startswith(start + " "), message
+    assert shown in message, message

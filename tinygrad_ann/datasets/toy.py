@@ -1,138 +1,41 @@
-"""Toy datasets as plain Python lists: moons, circles, XOR, spirals, blobs, a sine.
+"""The 2-D toy sets of the first notebooks: moons, circles, XOR, spirals, blobs, a sine.
 
 Every maker returns `(X, y)`: `X` is a list of rows (one list of floats per
 sample, the input to an `MLP`) and `y` a list of labels (ints 0..k-1 for
 classification, floats for the regression `make_sine`). Pass `test_size` and a
 maker returns `(X_train, X_test, y_train, y_test)` instead, split by
 `train_test_split`. Samples come in random order, so any slice of them is a fair
-minibatch.
-
-Randomness comes from the `rng` argument, as everywhere in the library: an int
-seed draws from a new `random.Random(seed)`, never from the global `random`
-state, so the same seed gives the same data in any program; a `random.Random`
-is drawn from as it is (then successive calls differ, reproducibly); None (the
-default) draws from Python's global `random`, so `random.seed(...)` makes a
-whole notebook reproducible. `seed=` is the old name of `rng` and still works:
-`make_moons(100, seed=0)` is `make_moons(100, rng=0)`.
-
-Hinge loss wants labels -1/+1 rather than 0/1: `to_signed(y)` maps them (it is
-the `y*2 - 1` of the micrograd demo).
-
-Only the standard library is used (`random`, `math`): no numpy, no scikit-learn.
-The geometry of `make_moons` and `make_circles` is scikit-learn's.
+minibatch. The geometry of `make_moons` and `make_circles` is scikit-learn's.
 
 Example:
     >>> X, y = make_moons(100, noise=0.1, rng=0)
     >>> len(X), len(X[0]), sorted(set(y))
     (100, 2, [0, 1])
-    >>> X_train, X_test, y_train, y_test = make_moons(100, rng=0, test_size=0.2)
-    >>> len(X_train), len(X_test)
-    (80, 20)
-    >>> to_signed([0, 1, 1])
-    [-1, 1, 1]
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence, TypeVar, Union
+from typing import Any, Sequence
 
-from ._checks import (
-    finite_number,
-    fraction,
-    is_number,
-    is_whole_number,
-    non_negative_number,
-    random_source,
-    whole_number,
-    wrong_type,
-    wrong_value,
+from .._checks import finite_number, is_whole_number, non_negative_number, wrong_type, wrong_value
+from .._types import RNG
+from .common import (
+    Dataset,
+    RegressionDataset,
+    Rows,
+    class_sizes,
+    count_argument,
+    n_test_samples,
+    rng_argument,
+    shuffle_and_split,
 )
-from ._types import RNG
 
-__all__ = [
-    "make_moons",
-    "make_circles",
-    "make_xor",
-    "make_spiral",
-    "make_blobs",
-    "make_sine",
-    "train_test_split",
-    "to_signed",
-]
-
-Rows = list[list[float]]
-# A maker's result: (X, y), or (X_train, X_test, y_train, y_test) when test_size is given.
-Dataset = Union[
-    tuple[Rows, list[int]],
-    tuple[Rows, Rows, list[int], list[int]],
-]
-RegressionDataset = Union[
-    tuple[Rows, list[float]],
-    tuple[Rows, Rows, list[float], list[float]],
-]
-
-_T = TypeVar("_T")
-_L = TypeVar("_L")
+__all__ = ["make_moons", "make_circles", "make_xor", "make_spiral", "make_blobs", "make_sine"]
 
 # ---------------------------------------------------------------------------
-# Checking arguments: every error names the function, the argument and the value.
+# Helpers of the makers below
 # ---------------------------------------------------------------------------
-
-
-def rng_argument(owner: str, rng: object, seed: object = ..., default: object = None) -> Any:
-    """The random source of a function that takes `rng` and, by its old name, `seed`.
-
-    `seed=` was the name of `rng` in `fit` and the dataset makers, and is kept so
-    that code written before the rename runs unchanged. `seed` is `...` when it
-    was not given; giving both (`rng` other than its `default`) is a TypeError.
-    The one that was given becomes a random source by the library's rule (see
-    `_checks.random_source`): an int seed a new `random.Random`, a
-    `random.Random` itself, None Python's global `random`.
-
-    Example:
-        >>> import random
-        >>> rng_argument('make_moons', None, seed=3).random() == random.Random(3).random()
-        True
-        >>> rng_argument('make_moons', 3).random() == random.Random(3).random()
-        True
-        >>> rng_argument('make_moons', 1, seed=3)
-        Traceback (most recent call last):
-        TypeError: make_moons: give rng or seed (its old name), not both; got rng=1 and seed=3
-    """
-    if seed is ...:
-        return random_source(owner, rng)
-    if type(rng) is not type(default) or rng != default:
-        raise TypeError(
-            f"{owner}: give rng or seed (its old name), not both; got rng={rng!r:.40} and seed={seed!r:.40}"
-        )
-    return random_source(owner, seed, name="seed")
-
-
-def _count(owner: str, name: str, value: object, minimum: int, why: str = "") -> int:
-    """`value` as an int, if it is a whole number >= minimum (`why` says why in the error)."""
-    what = f"a whole number >= {minimum}"
-    if not is_whole_number(value):
-        wrong_type(owner, name, what, value)
-    n = whole_number(owner, name, value, minimum=None)
-    if n < minimum:
-        wrong_value(owner, name, what, value, why)
-    return n
-
-
-def _test_count(owner: str, test_size: object, n: int) -> int:
-    """How many of `n` samples go to the test split: ceil(test_size * n), both splits non-empty."""
-    if not is_number(test_size):
-        wrong_type(owner, "test_size", "a fraction between 0 and 1", test_size)
-    size = fraction(owner, "test_size", test_size, include_low=False, include_high=False)
-    # round() first so that 0.3 * 10 = 3.0000000000000004 counts as 3, not 4.
-    n_test = math.ceil(round(size * n, 9))
-    if n_test >= n:
-        raise ValueError(
-            f"{owner}: test_size={test_size!r} of {n} samples leaves the training split empty "
-            f"({n_test} test samples); use more samples or a smaller test_size"
-        )
-    return n_test
 
 
 def _blob_centers(
@@ -140,7 +43,7 @@ def _blob_centers(
 ) -> tuple[int, list[list[float]] | None]:
     """(how many blobs, their centres as lists of floats, or None to draw them)."""
     if is_whole_number(centers):
-        return _count(fn, "centers", centers, 1, "the number of blobs"), None
+        return count_argument(fn, "centers", centers, 1, "the number of blobs"), None
     what = "an int (how many) or a list of points"
     if isinstance(centers, str) or not isinstance(centers, Sequence):
         wrong_type(fn, "centers", what, centers)
@@ -160,115 +63,11 @@ def _blob_centers(
     return len(points), points
 
 
-def _class_sizes(n: int, k: int) -> list[int]:
-    """n samples spread over k classes as evenly as possible: the first n % k get one more."""
-    return [n // k + (1 if c < n % k else 0) for c in range(k)]
-
-
 def _linspace(start: float, stop: float, m: int, endpoint: bool = True) -> list[float]:
     """m evenly spaced numbers from start to stop (stop included if endpoint)."""
     steps = (m - 1 if endpoint else m) or 1
     # i / steps first, so the last point is exactly `stop` (1.0 * stop == stop).
     return [start + (stop - start) * (i / steps) for i in range(m)]
-
-
-def _shuffled(rng: Any, X: list[_T], y: list[_L]) -> tuple[list[_T], list[_L]]:
-    """X and y in the same random order."""
-    order = list(range(len(X)))
-    rng.shuffle(order)
-    return [X[i] for i in order], [y[i] for i in order]
-
-
-def _split(
-    fn: str,
-    X: Sequence[_T],
-    y: Sequence[_L],
-    test_size: object,
-    rng: Any,
-) -> tuple[list[_T], list[_T], list[_L], list[_L]]:
-    """The body of `train_test_split`, with errors naming `fn` (rng None: no shuffling)."""
-    X, y = list(X), list(y)
-    if len(X) != len(y):
-        raise ValueError(
-            f"{fn}: X and y must have the same length (one label per row), "
-            f"got len(X)={len(X)} and len(y)={len(y)}"
-        )
-    n_test = _test_count(fn, test_size, len(X))
-    if rng is not None:
-        X, y = _shuffled(rng, X, y)
-    n_train = len(X) - n_test
-    return X[:n_train], X[n_train:], y[:n_train], y[n_train:]
-
-
-def _finish(
-    fn: str, rng: Any, X: list, y: list, test_size: float | None
-) -> tuple:
-    """A maker's last step: shuffle, then split if test_size is given."""
-    X, y = _shuffled(rng, X, y)
-    if test_size is None:
-        return X, y
-    return _split(fn, X, y, test_size, rng)
-
-
-# ---------------------------------------------------------------------------
-# Splitting and labels
-# ---------------------------------------------------------------------------
-
-
-def train_test_split(
-    X: Sequence[_T],
-    y: Sequence[_L],
-    test_size: float = 0.25,
-    rng: RNG = None,
-    shuffle: bool = True,
-    *,
-    seed: Any = ...,
-) -> tuple[list[_T], list[_T], list[_L], list[_L]]:
-    """Split rows and labels into `(X_train, X_test, y_train, y_test)` (scikit-learn's order).
-
-    The test split gets ceil(test_size * n) samples (0.07 of 100 is 7: float
-    round-off such as 7.000000000000001 is ignored), the training split the
-    rest; both must be non-empty. With `shuffle=True` the samples are put in a
-    random order (drawn from `rng`, as the makers draw; `seed=` is its old name)
-    first; with `shuffle=False` the test split is the last samples. Rows and labels stay paired; the rows themselves are
-    not copied.
-
-    Example:
-        >>> X = [[0.0], [1.0], [2.0], [3.0]]
-        >>> train_test_split(X, [0, 1, 0, 1], test_size=0.25, shuffle=False)
-        ([[0.0], [1.0], [2.0]], [[3.0]], [0, 1, 0], [1])
-        >>> X_train, X_test, y_train, y_test = train_test_split(X, [0, 1, 0, 1], rng=0)
-        >>> len(X_train), len(X_test)
-        (3, 1)
-    """
-    fn = "train_test_split"
-    source = rng_argument(fn, rng, seed) if shuffle else None
-    return _split(fn, X, y, test_size, source)
-
-
-def to_signed(y: Sequence[int]) -> list[int]:
-    """Labels 0/1 as -1/+1, for hinge loss max(0, 1 - y * score): 0 -> -1, 1 -> +1.
-
-    This is `y*2 - 1` from the micrograd demo. Apply it to `y` (or to `y_train`
-    and `y_test`) after making the data; any label other than 0 or 1 is an error.
-
-    Example:
-        >>> X, y = make_moons(4, noise=0.0, rng=0)
-        >>> sorted(to_signed(y))
-        [-1, -1, 1, 1]
-    """
-    signed = []
-    for i, label in enumerate(y):
-        if label == 0:
-            signed.append(-1)
-        elif label == 1:
-            signed.append(1)
-        else:
-            raise ValueError(
-                f"to_signed: labels must be 0 or 1, got {label!r} at index {i}; "
-                f"-1/+1 labels are for two classes"
-            )
-    return signed
 
 
 # ---------------------------------------------------------------------------
@@ -298,15 +97,15 @@ def make_moons(
         [(-1.0, 0.0, 0), (0.0, 0.5, 1), (1.0, 0.0, 0), (2.0, 0.5, 1)]
     """
     fn = "make_moons"
-    n_samples = _count(fn, "n_samples", n_samples, 2, "one point per moon")
+    n_samples = count_argument(fn, "n_samples", n_samples, 2, "one point per moon")
     noise = non_negative_number(fn, "noise", noise, why="a standard deviation")
     if test_size is not None:
-        _test_count(fn, test_size, n_samples)
+        n_test_samples(fn, test_size, n_samples)
     source = rng_argument(fn, rng, seed)
 
     X: Rows = []
     y: list[int] = []
-    n_upper, n_lower = _class_sizes(n_samples, 2)
+    n_upper, n_lower = class_sizes(n_samples, 2)
     for t in _linspace(0.0, math.pi, n_upper):
         X.append([math.cos(t) + source.gauss(0.0, noise), math.sin(t) + source.gauss(0.0, noise)])
         y.append(0)
@@ -315,7 +114,7 @@ def make_moons(
             [1.0 - math.cos(t) + source.gauss(0.0, noise), 0.5 - math.sin(t) + source.gauss(0.0, noise)]
         )
         y.append(1)
-    return _finish(fn, source, X, y, test_size)
+    return shuffle_and_split(fn, source, X, y, test_size)
 
 
 def make_circles(
@@ -341,18 +140,18 @@ def make_circles(
         [(0.5, 1), (1.0, 0)]
     """
     fn = "make_circles"
-    n_samples = _count(fn, "n_samples", n_samples, 2, "one point per circle")
+    n_samples = count_argument(fn, "n_samples", n_samples, 2, "one point per circle")
     noise = non_negative_number(fn, "noise", noise, why="a standard deviation")
     factor_ = finite_number(fn, "factor", factor)
     if not 0 <= factor_ < 1:
         wrong_value(fn, "factor", "a number in [0, 1)", factor, why="the inner circle's radius; the outer's is 1")
     if test_size is not None:
-        _test_count(fn, test_size, n_samples)
+        n_test_samples(fn, test_size, n_samples)
     source = rng_argument(fn, rng, seed)
 
     X: Rows = []
     y: list[int] = []
-    for label, (radius, m) in enumerate(zip((1.0, factor_), _class_sizes(n_samples, 2), strict=True)):
+    for label, (radius, m) in enumerate(zip((1.0, factor_), class_sizes(n_samples, 2), strict=True)):
         for t in _linspace(0.0, 2 * math.pi, m, endpoint=False):
             X.append(
                 [
@@ -361,7 +160,7 @@ def make_circles(
                 ]
             )
             y.append(label)
-    return _finish(fn, source, X, y, test_size)
+    return shuffle_and_split(fn, source, X, y, test_size)
 
 
 # The XOR clusters in the order that shares out leftover samples: the labels
@@ -393,19 +192,19 @@ def make_xor(
         [(-1.0, -1.0, 0), (-1.0, 1.0, 1), (1.0, -1.0, 1), (1.0, 1.0, 0)]
     """
     fn = "make_xor"
-    n_samples = _count(fn, "n_samples", n_samples, 4, "one point per cluster")
+    n_samples = count_argument(fn, "n_samples", n_samples, 4, "one point per cluster")
     noise = non_negative_number(fn, "noise", noise, why="a standard deviation")
     if test_size is not None:
-        _test_count(fn, test_size, n_samples)
+        n_test_samples(fn, test_size, n_samples)
     source = rng_argument(fn, rng, seed)
 
     X: Rows = []
     y: list[int] = []
-    for ((cx, cy), label), m in zip(_XOR_CLUSTERS, _class_sizes(n_samples, 4), strict=True):
+    for ((cx, cy), label), m in zip(_XOR_CLUSTERS, class_sizes(n_samples, 4), strict=True):
         for _ in range(m):
             X.append([cx + source.gauss(0.0, noise), cy + source.gauss(0.0, noise)])
             y.append(label)
-    return _finish(fn, source, X, y, test_size)
+    return shuffle_and_split(fn, source, X, y, test_size)
 
 
 def make_spiral(
@@ -436,22 +235,24 @@ def make_spiral(
         1.0
     """
     fn = "make_spiral"
-    n_classes = _count(fn, "n_classes", n_classes, 2, "a classification needs two classes")
-    n_samples = _count(fn, "n_samples", n_samples, n_classes, f"one point per class, n_classes={n_classes}")
+    n_classes = count_argument(fn, "n_classes", n_classes, 2, "a classification needs two classes")
+    n_samples = count_argument(
+        fn, "n_samples", n_samples, n_classes, f"one point per class, n_classes={n_classes}"
+    )
     noise = non_negative_number(fn, "noise", noise, why="a standard deviation")
     if test_size is not None:
-        _test_count(fn, test_size, n_samples)
+        n_test_samples(fn, test_size, n_samples)
     source = rng_argument(fn, rng, seed)
 
     X: Rows = []
     y: list[int] = []
-    for label, m in enumerate(_class_sizes(n_samples, n_classes)):
+    for label, m in enumerate(class_sizes(n_samples, n_classes)):
         for i in range(m):
             r = (i + 1) / m
             theta = 2 * math.pi * label / n_classes + 4 * r + source.gauss(0.0, noise)
             X.append([r * math.cos(theta), r * math.sin(theta)])
             y.append(label)
-    return _finish(fn, source, X, y, test_size)
+    return shuffle_and_split(fn, source, X, y, test_size)
 
 
 def make_blobs(
@@ -484,12 +285,12 @@ def make_blobs(
     """
     fn = "make_blobs"
     if n_features is not None:
-        n_features = _count(fn, "n_features", n_features, 1)
+        n_features = count_argument(fn, "n_features", n_features, 1)
     k, points = _blob_centers(fn, centers, n_features)
-    n_samples = _count(fn, "n_samples", n_samples, k, f"one point per blob, {k} blobs")
+    n_samples = count_argument(fn, "n_samples", n_samples, k, f"one point per blob, {k} blobs")
     std = non_negative_number(fn, "cluster_std", cluster_std, why="a standard deviation")
     if test_size is not None:
-        _test_count(fn, test_size, n_samples)
+        n_test_samples(fn, test_size, n_samples)
     source = rng_argument(fn, rng, seed)
 
     if points is None:
@@ -497,11 +298,11 @@ def make_blobs(
         points = [[source.uniform(-10.0, 10.0) for _ in range(dim)] for _ in range(k)]
     X: Rows = []
     y: list[int] = []
-    for label, (center, m) in enumerate(zip(points, _class_sizes(n_samples, k), strict=True)):
+    for label, (center, m) in enumerate(zip(points, class_sizes(n_samples, k), strict=True)):
         for _ in range(m):
             X.append([c + source.gauss(0.0, std) for c in center])
             y.append(label)
-    return _finish(fn, source, X, y, test_size)
+    return shuffle_and_split(fn, source, X, y, test_size)
 
 
 # ---------------------------------------------------------------------------
@@ -532,7 +333,7 @@ def make_sine(
         True
     """
     fn = "make_sine"
-    n_samples = _count(fn, "n_samples", n_samples, 1)
+    n_samples = count_argument(fn, "n_samples", n_samples, 1)
     noise = non_negative_number(fn, "noise", noise, why="a standard deviation")
     pair = "a pair (low, high) with low < high"
     if isinstance(x_range, str) or not isinstance(x_range, Sequence):
@@ -544,7 +345,7 @@ def make_sine(
     if not low < high:
         wrong_value(fn, "x_range", pair, x_range)
     if test_size is not None:
-        _test_count(fn, test_size, n_samples)
+        n_test_samples(fn, test_size, n_samples)
     source = rng_argument(fn, rng, seed)
 
     X: Rows = []
@@ -553,4 +354,4 @@ def make_sine(
         x = source.uniform(low, high)
         X.append([x])
         y.append(math.sin(x) + source.gauss(0.0, noise))
-    return _finish(fn, source, X, y, test_size)
+    return shuffle_and_split(fn, source, X, y, test_size)

@@ -1,6 +1,7 @@
 """The demo: `python -m tinygrad_ann demo` and the `tinygrad-ann` console script."""
 
 import json
+import os
 import random
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -139,14 +140,191 @@ def test_student_version_names_a_notebook_with_an_unmatched_marker_once(tmp_path
     assert err.startswith(f"tinygrad-ann student-version: {bad}: cell ") and err.count("bad.ipynb") == 1
 
 
+def _solution(path, *sources, markers=True):
+    """Write a small solution notebook (code cells) at `path`; each cell holds a marked answer."""
+    cells = [{"cell_type": "code", "metadata": {}, "execution_count": 3, "outputs": [{"output_type": "stream",
+              "name": "stdout", "text": "x"}],
+              "source": ("x = 1\n### BEGIN SOLUTION\ny = 2\n### END SOLUTION\n" if markers else "y = 2\n") + source}
+             for source in sources or ["check('mse', mse)"]]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    return path
+
+
+def _refused(argv, capsys):
+    """Run student-version; return its one line of error (it must fail and write nothing)."""
+    assert main(["student-version", *map(str, argv)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("tinygrad-ann student-version: ") and len(err.splitlines()) == 1, err
+    return err
+
+
 def test_student_version_refuses_to_overwrite_the_solution(tmp_path, capsys):
-    solution = tmp_path / "a.ipynb"
-    solution.write_text('{"cells": []}', encoding="utf-8")
+    solution = _solution(tmp_path / "a.ipynb")
+    before = solution.read_bytes()
+    err = _refused([solution, "--out", tmp_path], capsys)
+    assert f"the student version {tmp_path / 'a.ipynb'} would replace the solution {solution}" in err
+    assert solution.read_bytes() == before
+
+
+def test_student_version_refuses_an_out_folder_that_links_to_the_solutions(tmp_path, capsys):
+    solution = _solution(tmp_path / "solutions" / "a.ipynb")
+    (tmp_path / "handouts").symlink_to(tmp_path / "solutions", target_is_directory=True)
+    before = solution.read_bytes()
+    assert "would replace the solution" in _refused([solution, "--out", tmp_path / "handouts"], capsys)
+    assert solution.read_bytes() == before
+
+
+def test_student_version_refuses_an_output_that_is_a_link_to_a_solution(tmp_path, capsys):
+    solution = _solution(tmp_path / "solutions" / "a.ipynb")
+    (tmp_path / "handouts").mkdir()
+    (tmp_path / "handouts" / "a.ipynb").symlink_to(solution)
+    before = solution.read_bytes()
+    assert "would replace the solution" in _refused([solution, "--out", tmp_path / "handouts"], capsys)
+    assert solution.read_bytes() == before
+
+
+def test_student_version_refuses_an_output_that_is_a_hard_link_to_a_solution(tmp_path, capsys):
+    solution = _solution(tmp_path / "solutions" / "a.ipynb")
+    (tmp_path / "handouts").mkdir()
+    os.link(solution, tmp_path / "handouts" / "a.ipynb")
+    assert "would replace the solution" in _refused([solution, "--out", tmp_path / "handouts"], capsys)
+
+
+def test_student_version_refuses_an_out_folder_differing_from_the_solutions_only_in_case_where_case_is_ignored(
+        tmp_path, capsys, monkeypatch):
+    from tinygrad_ann.exercises import notebooks
+
+    solution = _solution(tmp_path / "Solutions" / "a.ipynb")
+    before = solution.read_bytes()
+    monkeypatch.setattr(notebooks, "_ignores_case", lambda folder: True)  # as on macOS or Windows
+    assert "would replace the solution" in _refused([solution, "--out", tmp_path / "solutions"], capsys)
+    assert solution.read_bytes() == before
+    monkeypatch.setattr(notebooks, "_ignores_case", lambda folder: False)  # a disk that tells case apart
+    assert main(["student-version", str(solution), "--out", str(tmp_path / "solutions")]) == 0
+    assert solution.read_bytes() == before
+
+
+def test_the_disk_here_is_asked_whether_it_ignores_case(tmp_path):
+    from tinygrad_ann.exercises import notebooks
+
+    (tmp_path / "Probe").mkdir()
+    assert notebooks._ignores_case(str(tmp_path / "Probe")) == (tmp_path / "probe").exists()
+    assert notebooks._ignores_case(str(tmp_path / "Probe" / "not" / "made" / "yet")) == (tmp_path / "probe").exists()
+
+
+def test_student_version_refuses_two_solutions_with_the_same_file_name(tmp_path, capsys):
+    first, second = _solution(tmp_path / "a" / "x.ipynb"), _solution(tmp_path / "b" / "x.ipynb")
+    err = _refused([first, second, "--out", tmp_path / "out"], capsys)
+    assert f"{first} and {second} have the same file name, so both student versions would be " in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_student_version_names_differing_only_in_case_are_the_same_where_case_is_ignored(tmp_path, capsys, monkeypatch):
+    from tinygrad_ann.exercises import notebooks
+
+    first, second = _solution(tmp_path / "a" / "X.ipynb"), _solution(tmp_path / "b" / "x.ipynb")
+    monkeypatch.setattr(notebooks, "_ignores_case", lambda folder: True)
+    assert "have the same file name" in _refused([first, second, "--out", tmp_path / "out"], capsys)
+
+
+def test_student_version_refuses_the_same_solution_given_twice(tmp_path, capsys):
+    solution = _solution(tmp_path / "a.ipynb")
+    assert "have the same file name" in _refused([solution, solution, "--out", tmp_path / "out"], capsys)
+
+
+@pytest.mark.parametrize("args, error, message", [
+    (("a.ipynb", "out"), TypeError, "make_student_versions: solution_paths must be a list of paths (each a str or "
+                                    "os.PathLike), got 'a.ipynb' (str)"),
+    (([1], "out"), TypeError, "make_student_versions: solution_paths must be a list of paths"),
+    (([], "out"), ValueError, "make_student_versions: solution_paths must be a non-empty list of paths, got []"),
+    ((["a.ipynb"], None), TypeError, "make_student_versions: out must be a folder's path (a str or os.PathLike), got None"),
+])
+def test_make_student_versions_arguments_are_checked_before_anything_is_written(tmp_path, monkeypatch, args,
+                                                                                error, message):
+    from tinygrad_ann.exercises.notebooks import make_student_versions
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(error) as info:
+        make_student_versions(*args)
+    assert str(info.value).startswith(message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_make_student_version_refuses_to_write_over_its_solution(tmp_path):
+    from tinygrad_ann.exercises import make_student_version
+
+    solution = _solution(tmp_path / "a.ipynb")
+    (tmp_path / "link.ipynb").symlink_to(solution)
+    before = solution.read_bytes()
+    with pytest.raises(ValueError, match=r"^make_student_version: student_path .*link.ipynb' is the solution notebook "
+                                         r"itself: writing it would replace the solution; choose another path$"):
+        make_student_version(solution, tmp_path / "link.ipynb")
+    assert solution.read_bytes() == before
+
+
+def test_student_version_warns_when_a_notebook_has_no_markers(tmp_path, capsys):
+    plain = _solution(tmp_path / "plain.ipynb", markers=False)
+    assert main(["student-version", str(plain), "--out", str(tmp_path / "out")]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (f"tinygrad-ann student-version: warning: {tmp_path / 'out' / 'plain.ipynb'} has no "
+                            "BEGIN SOLUTION / END SOLUTION markers, so it is the solution itself (without its "
+                            "outputs)\n")
+    assert "(0 blanks to fill in)" in captured.out
+
+
+def test_student_version_writes_nothing_and_leaves_no_folder_when_a_notebook_fails(tmp_path, capsys):
+    good = _solution(tmp_path / "good.ipynb")
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("[1, 2]", encoding="utf-8")
+    assert "broken.ipynb: not a notebook (no list of cells)" in _refused([good, broken, "--out", tmp_path / "out"], capsys)
+    assert not (tmp_path / "out").exists()
+
+
+def test_student_version_leaves_no_folder_when_writing_fails(tmp_path, capsys, monkeypatch):
+    from tinygrad_ann.exercises import notebooks
+
+    def full_disk(nb, path):
+        open(path, "w").close()
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(notebooks, "_write_notebook", full_disk)
+    good = _solution(tmp_path / "good.ipynb")
+    err = _refused([good, "--out", tmp_path / "out"], capsys)
+    assert err.strip().endswith("good.ipynb: No space left on device")
+    assert not (tmp_path / "out").exists()
+
+
+def test_student_version_into_a_file_says_so(tmp_path, capsys):
+    (tmp_path / "a_file").write_text("x")
+    err = _refused([_solution(tmp_path / "s" / "good.ipynb"), "--out", tmp_path / "a_file"], capsys)
+    assert err == f"tinygrad-ann student-version: {tmp_path / 'a_file'}: it is a file, not a folder\n"
+
+
+def test_student_version_lists_the_exercises_in_the_handouts_metadata(tmp_path):
+    solution = _solution(tmp_path / "s.ipynb", "check('mse', mse)", "r = check('sgd_step', f)\ncheck('mse', g)")
+    assert main(["student-version", str(solution), "--out", str(tmp_path / "out")]) == 0
+    handout = json.loads((tmp_path / "out" / "s.ipynb").read_text(encoding="utf-8"))
+    assert handout["metadata"]["tinygrad_ann"] == {"exercises": ["mse", "sgd_step"]}
+    assert all(cell["outputs"] == [] and cell["execution_count"] is None for cell in handout["cells"])
+
+
+def test_a_solutions_own_list_of_exercises_is_what_the_handout_lists(tmp_path):
+    solution = _solution(tmp_path / "s.ipynb", "for name, answer in answers:\n    check(name, answer)")
+    nb = json.loads(solution.read_text(encoding="utf-8"))
+    nb["metadata"]["tinygrad_ann"] = {"exercises": ["mse", "sgd_step"]}
+    solution.write_text(json.dumps(nb), encoding="utf-8")
+    assert main(["student-version", str(solution), "--out", str(tmp_path / "out")]) == 0
+    handout = json.loads((tmp_path / "out" / "s.ipynb").read_text(encoding="utf-8"))
+    assert handout["metadata"]["tinygrad_ann"] == {"exercises": ["mse", "sgd_step"]}
+
+
+def test_grade_is_a_command_beside_student_version(capsys):
     with pytest.raises(SystemExit) as e:
-        main(["student-version", str(solution), "--out", str(tmp_path)])
-    assert e.value.code == 2
-    assert "would overwrite the solution" in capsys.readouterr().err
-    assert solution.read_text(encoding="utf-8") == '{"cells": []}'
+        main(["grade", "--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: tinygrad-ann grade ") and "--timeout SECONDS" in out and "--handout" in out
 
 
 @pytest.mark.parametrize("make_out", [lambda t: t / "a_file", lambda t: t / "a_file" / "below"])

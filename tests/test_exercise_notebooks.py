@@ -1,7 +1,7 @@
 """The exercise notebooks: solutions pass every checker, untouched student versions say 'not done yet'.
 
-Also `grade_notebook` and `python -m tinygrad_ann.exercises`, which teachers use to check
-submitted notebooks.
+Also `grade_notebook`, `python -m tinygrad_ann.exercises` and `tinygrad-ann grade`, which teachers
+use to check submitted notebooks (their behaviour in detail: tests/test_grading.py).
 """
 
 import json
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tinygrad_ann.exercises import grade_notebook, make_student_version
-from tinygrad_ann.exercises.notebooks import _execute, _results
+from tinygrad_ann.exercises.grading import METADATA_KEY, exercises_in
 
 pytest.importorskip("nbclient")
 pytest.importorskip("nbformat")
@@ -54,23 +54,38 @@ def test_student_version_holds_no_solution_text(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_each_handout_lists_the_exercises_its_solution_checks(name):
+    handout = json.loads((NOTEBOOKS / "exercises" / name).read_text())
+    assert handout["metadata"][METADATA_KEY] == {"exercises": _checks_in(NOTEBOOKS / "solutions" / name)}
+    assert exercises_in(NOTEBOOKS / "solutions" / name) == _checks_in(NOTEBOOKS / "solutions" / name)
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_every_solution_passes_its_checker(name):
     path = NOTEBOOKS / "solutions" / name
-    nb = _execute(path, timeout=300)
-    results = _results(nb)
-    assert [r.exercise for r in results] == _checks_in(path)
-    assert all(r.passed and r.message.startswith("✅") for r in results), results
-    if "custom_op" in _checks_in(path):  # the op is drawn, under its own name
-        drawings = ["".join(out["data"]["image/svg+xml"]) for cell in nb.cells
-                    for out in cell.get("outputs", []) if "image/svg+xml" in out.get("data", {})]
-        assert any(">swish<" in svg for svg in drawings)
+    grade = grade_notebook(path, timeout=300)
+    assert [r.exercise for r in grade] == _checks_in(path)
+    assert all(r.passed and r.message.startswith("✅") for r in grade), grade.report()
+    assert not grade.notes and not grade.unassigned, grade.report()
+
+
+def test_the_custom_op_solution_draws_its_op_under_its_own_name():
+    nbclient = pytest.importorskip("nbclient")
+    nbformat = pytest.importorskip("nbformat")
+    path = NOTEBOOKS / "solutions" / "01_backprop_by_hand.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nbclient.NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(path.parent)}}).execute()
+    drawings = ["".join(out["data"]["image/svg+xml"]) for cell in nb.cells
+                for out in cell.get("outputs", []) if "image/svg+xml" in out.get("data", {})]
+    assert any(">swish<" in svg for svg in drawings)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_untouched_student_notebook_runs_and_says_not_done_yet(name):
-    results = grade_notebook(NOTEBOOKS / "exercises" / name)
-    assert [r.exercise for r in results] == _checks_in(NOTEBOOKS / "solutions" / name)
-    assert all(r.message.startswith(f"⏳ {r.exercise}: not done yet") for r in results), results
+    grade = grade_notebook(NOTEBOOKS / "exercises" / name)  # its exercises: the list in its metadata
+    assert [r.exercise for r in grade] == _checks_in(NOTEBOOKS / "solutions" / name)
+    assert all(r.message.startswith(f"⏳ {r.exercise}: not done yet") for r in grade), grade.report()
+    assert grade.passed == 0 and not grade.notes
 
 
 SUBMISSION = {
@@ -86,7 +101,8 @@ SUBMISSION = {
         {"cell_type": "code", "id": "cell5", "metadata": {}, "execution_count": None, "outputs": [],
          "source": "def spin(root):\n    while True:\n        pass\n\ncheck('topological_sort', spin, time_limit=1)"},
     ],
-    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                 METADATA_KEY: {"exercises": ["mse", "sgd_step", "topological_sort"]}},
     "nbformat": 4, "nbformat_minor": 5,
 }
 
@@ -98,22 +114,26 @@ def submission(tmp_path):
     return path
 
 
-def test_grade_notebook_lists_each_check_and_each_failing_cell(submission):
+def test_grade_notebook_gives_each_assigned_check_and_each_failing_cell(submission):
     before = submission.read_text()
-    results = grade_notebook(submission)
-    assert [(r.exercise, r.passed) for r in results] == [
-        ("mse", True), ("sgd_step", False), ("cell 4", False), ("topological_sort", False)]
-    assert results[2].message == "❌ cell 4: raised ZeroDivisionError: division by zero"
-    # the time limit works inside a Jupyter kernel too, and points at the student's line
-    assert results[3].message.startswith("❌ topological_sort: stopped — your code took more than 1 s")
-    assert "while running your line `" in results[3].message
+    grade = grade_notebook(submission)
+    assert [(r.exercise, r.passed) for r in grade] == [("mse", True), ("sgd_step", False), ("topological_sort", False)]
+    assert grade.notes == ["cell [4], line 1: ZeroDivisionError: division by zero (`1 / 0`)"]
+    # check()'s own time limit works inside a Jupyter kernel too, and points at the student's line
+    assert grade.results[2].message.startswith("❌ topological_sort: stopped — your code took more than 1 s")
+    assert "while running your line `" in grade.results[2].message
     assert submission.read_text() == before  # the submission is left as it was
 
 
-def test_python_m_exercises_prints_the_results_of_each_notebook(submission):
-    done = subprocess.run([sys.executable, "-m", "tinygrad_ann.exercises", str(submission)],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert lines[0] == f"{submission}: 1 of 4 passed"
-    assert lines[1].startswith("  ✅ mse: passed") and lines[3] == "  ❌ cell 4: raised ZeroDivisionError: division by zero"
+def test_python_m_exercises_prints_the_same_as_tinygrad_ann_grade(submission):
+    python_m = subprocess.run([sys.executable, "-m", "tinygrad_ann.exercises", str(submission), "--timeout", "120"],
+                              capture_output=True, text=True, timeout=300)
+    assert python_m.returncode == 0, python_m.stderr
+    lines = python_m.stdout.splitlines()
+    assert lines[0] == f"{submission}: 1 of 3 passed"
+    assert lines[1].startswith("  ✅ mse: passed") and lines[2].startswith("  ❌ sgd_step: ")
+    assert lines[4] == "  ⚠ cell [4], line 1: ZeroDivisionError: division by zero (`1 / 0`)"
+    grade = subprocess.run([sys.executable, "-m", "tinygrad_ann", "grade", str(submission), "--timeout", "120"],
+                           capture_output=True, text=True, timeout=300)
+    assert grade.returncode == 0, grade.stderr
+    assert grade.stdout == python_m.stdout

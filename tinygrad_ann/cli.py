@@ -1,5 +1,6 @@
-"""The command line: `python -m tinygrad_ann demo` (or `tinygrad-ann demo`), and
-`tinygrad-ann student-version` for teachers handing out exercises.
+"""The command line: `python -m tinygrad_ann demo` (or `tinygrad-ann demo`), and for
+teachers `tinygrad-ann student-version` (handing out exercises) and
+`tinygrad-ann grade` (grading the notebooks students hand in).
 
 The demo is micrograd's: an MLP(2, [16, 16, 1]) learns to separate 100 "moons"
 points with a hinge loss plus 1e-4 L2, by full-batch SGD whose learning rate
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Sequence, cast
 
 from ._checks import command_line, file_path, whole_number, wrong_type
 from .engine import Value
+from .exercises.grading import add_grade_arguments, grade_command
 
 if TYPE_CHECKING:
     from .nn import MLP
@@ -171,9 +173,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     h.add_argument("solutions", nargs="+", metavar="SOLUTION.ipynb", help="solution notebooks")
     h.add_argument("--out", metavar="DIR", required=True, help="folder for the student notebooks (same names)")
+    g = commands.add_parser(
+        "grade", help="run submitted notebooks and grade their exercises (each in a copy of its folder)",
+        description="Run each submitted notebook top to bottom in a copy of its folder and grade the exercises "
+                    "it was assigned: each counts once, by the result of its last check.",
+    )
+    add_grade_arguments(g)
     args = parser.parse_args(argv)
     if args.command == "student-version":
-        return _student_versions(parser, args.solutions, args.out)
+        return _student_versions(args.solutions, args.out)
+    if args.command == "grade":
+        return grade_command(g, args)
     if args.steps < 1:
         parser.error(f"--steps must be >= 1, got {args.steps}")
     try:
@@ -189,32 +199,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _student_versions(parser: argparse.ArgumentParser, solutions: list[str], out: str) -> int:
-    """`tinygrad-ann student-version`: blank every solution notebook into `out`."""
-    import json
+def _student_versions(solutions: list[str], out: str) -> int:
+    """`tinygrad-ann student-version`: blank every solution notebook into `out`
+    (nothing is written if one fails, or if a student version would replace a solution)."""
+    from .exercises.notebooks import make_student_versions
 
-    from .exercises import make_student_version
-
-    for path in solutions:
-        target = os.path.join(out, os.path.basename(path))
-        if os.path.abspath(target) == os.path.abspath(path):
-            parser.error(f"{path}: the student version would overwrite the solution; choose another --out")
-    os.makedirs(out, exist_ok=True)
-    for path in solutions:
-        target = os.path.join(out, os.path.basename(path))
-        try:
-            blanks = make_student_version(path, target)
-        except json.JSONDecodeError:  # (a ValueError: caught first)
-            print(f"tinygrad-ann student-version: {path}: not a notebook (invalid JSON)", file=sys.stderr)
-            return 1
-        except ValueError as e:  # e.g. a BEGIN SOLUTION without its END; it names the notebook and cell
-            # Said as this command's error, not as the function's ("make_student_version: ...").
-            print(f"tinygrad-ann student-version: {str(e).removeprefix('make_student_version: ')}",
-                  file=sys.stderr)
-            return 1
-        except OSError as e:
-            print(f"tinygrad-ann student-version: {path}: {e.strerror or e}", file=sys.stderr)
-            return 1
+    command = "tinygrad-ann student-version"
+    try:
+        written = make_student_versions(solutions, out)
+    except ValueError as e:  # a broken notebook, a marker without its partner, a clash of paths
+        print(f"{command}: {str(e).removeprefix('make_student_versions: ')}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"{command}: {e.filename if e.filename is not None else out}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    for target, blanks in written:
+        if blanks == 0:
+            print(f"{command}: warning: {target} has no BEGIN SOLUTION / END SOLUTION markers, so it is "
+                  f"the solution itself (without its outputs)", file=sys.stderr)
         print(f"wrote {target} ({blanks} blank{'s' if blanks != 1 else ''} to fill in)")
     return 0
 

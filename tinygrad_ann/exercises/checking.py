@@ -39,6 +39,7 @@ from .sandbox import (
     undo_patches,
     where_raised,
 )
+from .recording import record_result
 from .time_limit import Stopped, time_limited
 
 __all__ = [
@@ -193,7 +194,8 @@ def check(name: str, answer: Any, time_limit: float | None = None) -> CheckResul
     Never raises for a mistake in the answer: the result says what happened. An
     answer that runs longer than `time_limit` seconds (default: the exercise's
     own, 10 s for most; 0 for none) is stopped, as is one that keeps eating
-    memory; so is one the student interrupts.
+    memory; so is one the student interrupts. While `tinygrad-ann grade` runs
+    the notebook, the result is also recorded for the grader (see `recording`).
 
     Example:
         >>> def mse_unfinished(preds, targets):
@@ -209,6 +211,13 @@ def check(name: str, answer: Any, time_limit: float | None = None) -> CheckResul
     one_of("check", "name", name, EXERCISES)
     ex = EXERCISES[name]
     limit = ex.time_limit if time_limit is None else _seconds("check", time_limit)
+    result = _verdict(name, ex, answer, limit)
+    record_result(result, ex.checker)  # for the grader, when the notebook is being graded
+    return result
+
+
+def _verdict(name: str, ex: Exercise, answer: Any, limit: float) -> CheckResult:
+    """What `check` answers: run the exercise's checker on `answer` within `limit` seconds."""
     start = time.monotonic()
     try:
         with time_limited(limit, watch=answer):

@@ -3,7 +3,7 @@
 import operator
 
 from tinygrad_ann import OPS, Value, dot, sum_values
-from tinygrad_ann.engine import max_values
+from tinygrad_ann.engine import max_values, nll_of_softmax
 
 
 def is_built_in(op):
@@ -51,6 +51,7 @@ HOW_TO_APPLY = {
     "abs": operator.abs,
     "sum": lambda *vs: sum_values(vs),
     "max": lambda *vs: max_values(vs),
+    "nll_softmax": lambda *vs: nll_of_softmax(vs, 0),  # (the class: the first)
     "dot": dot_of,
 }
 

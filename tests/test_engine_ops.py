@@ -29,7 +29,7 @@ def value_and_grads(f, *xs):
 
 SPEC_OP_NAMES = [
     "+", "-", "*", "/", "**", "neg", "abs", "exp", "log", "tanh", "sigmoid", "relu",
-    "leaky_relu", "softplus", "step", "sin", "cos", "sqrt", "dot", "sum", "max",
+    "leaky_relu", "softplus", "step", "sin", "cos", "sqrt", "dot", "sum", "max", "nll_softmax",
 ]  # fmt: skip
 
 
@@ -75,7 +75,7 @@ def test_catalogue_has_every_op_of_the_spec():
 def test_catalogue_arities():
     # 2: binary ops; 0: any number of operands (the fused ops); 1: the rest
     assert {name for name in SPEC_OP_NAMES if OPS[name].arity == 2} == {"+", "-", "*", "/", "**"}
-    assert {name for name in SPEC_OP_NAMES if OPS[name].arity == 0} == {"dot", "sum", "max"}
+    assert {name for name in SPEC_OP_NAMES if OPS[name].arity == 0} == {"dot", "sum", "max", "nll_softmax"}
 
 
 def test_catalogue_declares_the_kinks_at_zero():
@@ -102,7 +102,7 @@ def test_catalogue_domains(name, inside, outside):
 
 def test_ops_defined_everywhere_have_no_domain():
     everywhere = ["+", "-", "*", "neg", "abs", "tanh", "sigmoid", "relu", "leaky_relu", "softplus",
-                  "step", "sin", "cos", "dot", "sum", "max"]  # fmt: skip
+                  "step", "sin", "cos", "dot", "sum", "max", "nll_softmax"]  # fmt: skip
     assert all(OPS[name].domain is None for name in everywhere)
 
 
@@ -893,3 +893,32 @@ def test_max_values_with_a_nan_is_nan_and_numbers_become_constants():
         max_values([])
     with pytest.raises(TypeError, match="^max_values takes Values or numbers, got str"):
         max_values([Value(1.0), "2"])
+
+
+# -- nll_of_softmax: one sample's cross-entropy, one node ---------------------------------
+
+
+def test_nll_of_softmax_is_the_long_form_to_the_last_bit():
+    from tinygrad_ann.engine import nll_of_softmax
+
+    z = [1.5, -0.25, 3.0, 0.0]
+    fused = [Value(v) for v in z]
+    out = nll_of_softmax(fused, 2)
+    m = max(z)
+    long = [Value(v) for v in z]
+    shifted = [v - m for v in long]
+    reference = sum(s.exp() for s in shifted).log() - shifted[2]
+    out.backward()
+    reference.backward()
+    assert out.data == reference.data and out._op == "nll_softmax" and out._prev == tuple(fused)
+    assert [v.grad for v in fused] == pytest.approx([v.grad for v in long], abs=1e-15)
+
+
+def test_nll_of_softmax_is_stable_for_huge_scores_and_checks_its_class():
+    from tinygrad_ann.engine import nll_of_softmax
+
+    assert nll_of_softmax([1000.0, -1000.0], 1).data == 2000.0
+    with pytest.raises(ValueError, match=r"^nll_of_softmax: target must be a class index in 0\.\.1, got 2$"):
+        nll_of_softmax([0.0, 1.0], 2)
+    with pytest.raises(TypeError, match=r"^nll_of_softmax: target must be a class index \(an int\), got 1.0$"):
+        nll_of_softmax([0.0, 1.0], 1.0)

@@ -92,6 +92,8 @@ def safely_inside(name, xs, margin=MARGIN, moves=None):
     for x, moving in zip(xs, moves):
         if moving and any(abs(x - k) <= margin for k in op.kinks):
             return False
+    if op.distance_to_kink is not None and any(moves) and op.distance_to_kink(*xs) <= 2 * margin:
+        return False
     if op.domain is None:
         return True
     around = [

@@ -399,3 +399,12 @@ def test_gradcheck_and_grad_take_numpy_scalars():
 def test_gradcheck_of_a_non_number_input_raises_type_error():
     with pytest.raises(TypeError, match=r"^gradcheck: inputs\[0\] must be a number or a Value, got '1.0' \(str\)$"):
         gradcheck(lambda x: x, ["1.0"])
+
+
+def test_gradcheck_warns_at_a_tie_of_max_where_its_derivative_jumps():
+    from tinygrad_ann.engine import max_values
+
+    with pytest.warns(RuntimeWarning, match=r"max at \[1.0, 1.0\] sits on a kink"):
+        with pytest.raises(GradcheckError):
+            gradcheck(lambda a, b: max_values([a, b]), [1.0, 1.0])
+    assert gradcheck(lambda a, b: max_values([a, b]), [1.0, 2.0])  # no tie: exact

@@ -57,6 +57,7 @@ TORCH_OPS = {
     "sum": lambda *vs: torch.stack(vs).sum(),
     # (torch.max splits a tie's gradient; max pooling, which max_values is, gives it to the first)
     "max": lambda *vs: F.max_pool1d(torch.stack(vs).view(1, 1, -1), len(vs)).view(()),
+    "nll_softmax": lambda *vs: F.cross_entropy(torch.stack(vs).view(1, -1), torch.tensor([0])),
 }
 
 # Hand-picked operands for every op, with the edges: kinks at 0, log and sqrt
@@ -86,6 +87,7 @@ POINTS = {
     "dot": [(2.0, 3.0, -1.0, 4.0), (2.0, 3.0, -1.0, 4.0, 0.5), (1.5,)],
     "sum": [(1.0,), (1.0, 2.0, 3.0), (0.1, -0.2, 0.3, 1e10)],
     "max": [(1.0,), (1.0, 3.0, 2.0), (-5.0, -1.0), (0.1, 1e10, -1e10)],
+    "nll_softmax": [(1.0,), (2.0, 0.0, -1.0), (-1000.0, 1000.0), (0.5, 0.5, 0.5)],
 }  # fmt: skip
 
 

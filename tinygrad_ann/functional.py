@@ -132,7 +132,14 @@ def _kinks_near(root: Value, eps: float) -> list[str]:
     found = []
     for node in root.topological_order():
         op = OPS.get(node._op)
-        if op is None or not op.kinks:
+        if op is None:
+            continue
+        if op.distance_to_kink is not None:  # e.g. max, near a tie of its largest operands
+            xs = [v.data for v in node._prev]
+            if xs and op.distance_to_kink(*xs) <= eps:
+                found.append(f"{node._op} at {xs!r}")
+            continue
+        if not op.kinks:
             continue
         x = node._prev[0].data
         for k in op.kinks:

@@ -34,7 +34,7 @@ from typing import Iterable, Sequence, Union
 
 from ._checks import got, is_number, is_whole_number, wrong_type, wrong_value
 from ._types import Number
-from .engine import Value, dot, sum_values
+from .engine import Value, dot, nll_of_softmax, sum_values
 
 __all__ = [
     "mse_loss",
@@ -180,11 +180,10 @@ def cross_entropy(logits: Sequence[Sequence[Scalar]], targets: Sequence[int]) ->
     fn = "cross_entropy"
     rows = _rows(fn, logits)
     ks = _class_indices(fn, targets, len(rows), len(rows[0]))
-    losses = []
-    for row, k in zip(rows, ks, strict=True):
-        shifted, log_sum_exp = _shifted_and_log_sum_exp(row)
-        losses.append(log_sum_exp - shifted[k])
-    return sum_values(losses) / len(rows)
+    # Each sample's -log_softmax(z)[k] is one fused node (the engine's nll_of_softmax):
+    # the same numbers as the long form, ln Σ e^(z_j - m) - (z_k - m), in one node
+    # instead of 2C + 2 (C the number of classes).
+    return sum_values([nll_of_softmax(row, k) for row, k in zip(rows, ks, strict=True)]) / len(rows)
 
 
 def softmax(values: Iterable[Scalar]) -> list[Value]:

@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from typing import Iterable, Sequence
 
 from .._types import Number
@@ -23,7 +24,7 @@ from . import grad_mode
 from .ops import register
 from .value import Value, as_value, op_result
 
-__all__ = ["dot", "weighted_sum", "sum_values", "max_values", "dot_parts"]
+__all__ = ["dot", "weighted_sum", "sum_values", "max_values", "nll_of_softmax", "dot_parts"]
 
 
 def sum_values(values: Iterable[Value | Number]) -> Value:
@@ -81,11 +82,65 @@ def _winner(operands: Sequence[Value]) -> int:
     return best
 
 
-@register("max", arity=0)
+def _gap_to_a_tie(*xs: float) -> float:
+    """How far max's operands are from a tie of the largest, where its derivative jumps."""
+    if len(xs) < 2:
+        return float("inf")
+    first, second = sorted(xs)[-2:][::-1]
+    return first - second
+
+
+@register("max", arity=0, distance_to_kink=_gap_to_a_tie)
 def _max_backward(out: Value) -> None:
     """d max(v1, ..., vn)/dvi = 1 for the largest vi (the first of a tie), else 0"""
     operands: tuple[Value, ...] = out._operands  # type: ignore[assignment]
     operands[_winner(operands)].grad += out.grad
+
+
+def nll_of_softmax(logits: Sequence[Value | Number], target: int) -> Value:
+    """-ln softmax(z)[k] = ln(Σ_j e^(z_j)) - z_k as one node (op 'nll_softmax'): one
+    sample's cross-entropy, given its class scores z (logits) and its class k.
+
+    Computed stably, as (m + ln Σ_j e^(z_j - m)) - z_k with m = max z (no e^x
+    overflows), and exactly as that long form is: the same number to the last
+    bit or two. The gradient is d/dz_j = softmax(z)_j - [j = k]. The class k is
+    the op's constant (as the 2 of x ** 2), not an operand.
+
+    Example:
+        >>> z = [Value(2.0), Value(0.0), Value(-1.0)]
+        >>> loss = nll_of_softmax(z, 0)
+        >>> loss.backward()
+        >>> round(loss.data, 6), [round(v.grad, 6) for v in z]     # softmax - one-hot
+        (0.169846, [-0.156205, 0.114195, 0.04201])
+    """
+    zs = tuple(as_value(z, "nll_of_softmax") for z in logits)
+    if not zs:
+        raise ValueError("nll_of_softmax: takes at least one logit, got none")
+    if target.__class__ is not int and not (isinstance(target, int) and not isinstance(target, bool)):
+        raise TypeError(f"nll_of_softmax: target must be a class index (an int), got {target!r}")
+    if not 0 <= target < len(zs):
+        raise ValueError(f"nll_of_softmax: target must be a class index in 0..{len(zs) - 1}, got {target}")
+    data = [z.data for z in zs]
+    m = max(data)
+    # ln Σ e^(z_j - m) - (z_k - m): the long form's own arithmetic, step for step
+    out = op_result(math.log(sum([math.exp(d - m) for d in data])) - (data[target] - m), "nll_softmax",
+                    zs, many=True)
+    if out._operands is not None:  # (not under no_grad()): the class, kept with the node
+        out._constant = float(target)
+    return out
+
+
+@register("nll_softmax", arity=0)
+def _nll_softmax_backward(out: Value) -> None:
+    """d(ln Σ e^(z_j) - z_k)/dz_j = softmax(z)_j - [j = k]"""
+    zs: tuple[Value, ...] = out._operands  # type: ignore[assignment]
+    k = int(out._constant)  # type: ignore[arg-type]
+    g = out.grad
+    m = max(z.data for z in zs)
+    exps = [math.exp(z.data - m) for z in zs]
+    total = sum(exps)
+    for j, (z, e) in enumerate(zip(zs, exps, strict=True)):
+        z.grad += (e / total - (1.0 if j == k else 0.0)) * g
 
 
 def dot(

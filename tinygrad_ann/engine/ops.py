@@ -40,6 +40,9 @@ class Op:
                     data (None: everywhere)
         kinks       the points where the derivative of a one-input op jumps
                     (relu at 0), where `gradcheck` warns
+        distance_to_kink  for an op whose derivative jumps elsewhere than at
+                    fixed points (max, where its largest operands tie):
+                    `distance_to_kink(*xs)`, how far the operands are from a jump
         derivative  for an op made by `custom_op`, the local derivative it was
                     given, `derivative(x, y)`; None for the library's own ops
 
@@ -50,7 +53,7 @@ class Op:
 
     # Fast path: __slots__, so that backward() reads `op.backward` at the speed
     # of a plain attribute (a NamedTuple's field is several times slower there).
-    __slots__ = ("backward", "arity", "domain", "kinks", "derivative")
+    __slots__ = ("backward", "arity", "domain", "kinks", "derivative", "distance_to_kink")
 
     def __init__(
         self,
@@ -59,12 +62,14 @@ class Op:
         domain: Callable[..., bool] | None = None,
         kinks: tuple[float, ...] = (),
         derivative: Callable[[float, float], float] | None = None,
+        distance_to_kink: Callable[..., float] | None = None,
     ) -> None:
         self.backward = backward
         self.arity = arity
         self.domain = domain
         self.kinks = kinks
         self.derivative = derivative
+        self.distance_to_kink = distance_to_kink
 
     def __repr__(self) -> str:
         rule = getattr(self.backward, "__name__", "rule")
@@ -84,6 +89,7 @@ def register(
     domain: Callable[..., bool] | None = None,
     kinks: tuple[float, ...] = (),
     derivative: Callable[[float, float], float] | None = None,
+    distance_to_kink: Callable[..., float] | None = None,
 ) -> Callable[[Rule], Rule]:
     """Decorator: register the decorated function as the backward rule of op `name`.
 
@@ -98,7 +104,7 @@ def register(
     """
 
     def add(rule: Rule) -> Rule:
-        OPS[name] = Op(rule, arity, domain, kinks, derivative)
+        OPS[name] = Op(rule, arity, domain, kinks, derivative, distance_to_kink)
         return rule
 
     return add

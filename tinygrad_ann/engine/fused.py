@@ -66,7 +66,7 @@ def max_values(values: Iterable[Value | Number]) -> Value:
         >>> m.data, m._op, (a.grad, b.grad, c.grad)
         (3.0, 'max', (0.0, 1.0, 0.0))
     """
-    operands = tuple(as_value(v, "max_values") for v in values)
+    operands = tuple(v if v.__class__ is Value else as_value(v, "max_values") for v in values)
     if not operands:
         raise ValueError("max_values: takes at least one Value, got none")
     return op_result(operands[_winner(operands)].data, "max", operands, many=True)

@@ -56,29 +56,57 @@ def convolve(
         >>> [v.data for v in out[0][0]]
         [3.0, 6.0]
     """
-    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    (kh, kw), (sh, _), (ph, pw) = kernel, stride, padding
     channels, height, width = len(image), len(image[0]), len(image[0][0])
     if height + 2 * ph < kh or width + 2 * pw < kw:
         padded = f", {height + 2 * ph} × {width + 2 * pw} with its padding" if ph or pw else ""
         raise ValueError(
             f"{owner}: the input ({shape_text(image)}{padded}) is smaller than the kernel ({kh} × {kw})"
         )
-    out_h, out_w = (height + 2 * ph - kh) // sh + 1, (width + 2 * pw - kw) // sw + 1
+    out_h = (height + 2 * ph - kh) // sh + 1
     out: list[list[list[Value]]] = [[[] for _ in range(out_h)] for _ in neurons]
+    for i, places, kept in _windows(channels, height, width, kernel, stride, padding):  # row by row
+        xs = [image[c][r][col] for c, r, col in places]
+        for o, (ws, b) in enumerate(neurons):
+            used = ws if kept is None else [ws[k] for k in kept]
+            out[o][i].append(phi(weighted_sum(used, xs, b)))
+    return out
+
+
+_Window = tuple[int, list[tuple[int, int, int]], "list[int] | None"]
+_WINDOWS: dict[tuple[int, ...], list[_Window]] = {}
+
+
+def _windows(
+    channels: int, height: int, width: int, kernel: tuple[int, int], stride: tuple[int, int],
+    padding: tuple[int, int],
+) -> list[_Window]:
+    """Every output position, row by row (its row i), with its window's places on the input (c, row,
+    col) in reading order, and, for a window over the padding, which of the
+    kernel's weights those places meet (None: all of them; the padding's zeros
+    would add nothing, so they are left out).
+
+    Fast path: the windows depend on the sizes alone, so they are worked out once
+    for each size of input and kept (a few hundred sizes at most are kept).
+    """
+    key = (channels, height, width, *kernel, *stride, *padding)
+    found = _WINDOWS.get(key)
+    if found is not None:
+        return found
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    out_h, out_w = (height + 2 * ph - kh) // sh + 1, (width + 2 * pw - kw) // sw + 1
+    windows = []
     for i in range(out_h):
         for j in range(out_w):
             top, left = i * sh - ph, j * sw - pw
-            # The window's places on the image (a window over the padding has fewer:
-            # its zeros would add nothing), with each place's index in the kernel.
             places = [(c, top + u, left + v, (c * kh + u) * kw + v)
                       for c in range(channels) for u in range(kh) for v in range(kw)
                       if 0 <= top + u < height and 0 <= left + v < width]
-            xs = [image[c][r][col] for c, r, col, _ in places]
-            whole = len(places) == channels * kh * kw
-            for o, (ws, b) in enumerate(neurons):
-                used = ws if whole else [ws[k] for *_, k in places]
-                out[o][i].append(phi(weighted_sum(used, xs, b)))
-    return out
+            kept = None if len(places) == channels * kh * kw else [k for *_, k in places]
+            windows.append((i, [(c, r, col) for c, r, col, _ in places], kept))
+    if len(_WINDOWS) < 256:
+        _WINDOWS[key] = windows
+    return windows
 
 
 class Conv2d(Module):

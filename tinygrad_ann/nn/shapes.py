@@ -92,9 +92,10 @@ def _converted(owner: str, x: Any, shape: tuple[int, ...], where: tuple[int, ...
             )
         values = []
         for i, xi in enumerate(x):
-            if xi.__class__ is Value:  # the common case first: the previous layer's output
+            cls = xi.__class__
+            if cls is Value:  # the common cases first: the previous layer's output, a pixel
                 values.append(xi)
-            elif isinstance(xi, (Value, Real)) and not isinstance(xi, bool):
+            elif cls is float or cls is int or (isinstance(xi, (Value, Real)) and cls is not bool):
                 values.append(as_value(xi))
             else:
                 wrong_type(owner, f"x{_index(where + (i,))}", "a number or a Value", xi)

@@ -602,7 +602,7 @@ def test_a_hidden_method_is_back_after_the_check_even_if_the_answer_is_stopped()
     assert not sandbox._patches
 
 
-def test_grading_reads_checker_lines_that_were_printed(tmp_path):
+def test_printed_checks_count_through_the_channel(tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(

@@ -40,8 +40,13 @@ Where things are (everything above is importable from here):
     backprop.py   exercises on backpropagation: chain_rule, tanh/sigmoid/mul/pow
                   backward, topological_sort, custom_op
     networks.py   exercises on networks: neuron_forward, sgd_step, mse, train_moons
-    notebooks.py  for teachers: strip_solutions, make_student_version,
-                  grade_notebook, and the command line (__main__.py)
+    value_class.py  "write your own micrograd": check('value_class', Value)
+    notebooks.py  for teachers: strip_solutions, make_student_version(s)
+    grading.py    for teachers: `tinygrad-ann grade`, grade_notebook, Grade,
+                  exercises_in (and the command line, __main__.py)
+    running.py    one submitted notebook, run in a copy of its folder, killed
+                  at its time limit
+    recording.py  the channel that carries check()'s results to the grader
     _text.py      how the messages write numbers and things
 """
 

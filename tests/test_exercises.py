@@ -1223,3 +1223,43 @@ def test_on_python_3_10_only_the_students_loops_that_miss_the_timer_are_watched(
     assert time_limit._has_unwatched_loop([spin, _bare_except])
     assert not time_limit._has_unwatched_loop(spin)  # its loop sees the timer
     assert not time_limit._has_unwatched_loop(MLP(2, [4, 1], rng=0))  # the library's own code
+
+
+def _library_function(source: str, name: str):
+    """A function compiled as if it lived in Python's library (site-packages)."""
+    import os
+    namespace: dict = {}
+    filename = os.path.join(sandbox.PYTHON_LIBRARY_FOLDERS[0], "some_library.py")
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace[name]
+
+
+BUSY = "import time\ndef busy(s):\n    end = time.monotonic() + s\n    while time.monotonic() < end:\n        pass\n    return 'finished'\n"
+
+
+@needs_timer
+def test_time_up_inside_a_library_call_stops_the_student_when_it_returns():
+    # Raising where the library runs could land in a __del__ or sys.unraisablehook,
+    # where Python only prints it: the student's next line raises instead.
+    busy = _library_function(BUSY, "busy")
+    finished = []
+
+    def answer():
+        finished.append(busy(0.6))  # the limit (0.2 s) passes inside the library
+        while True:
+            pass
+
+    with pytest.raises(time_limit.Stopped):
+        with time_limit.time_limited(0.2):
+            answer()
+    assert finished == ["finished"]
+
+
+@needs_timer
+def test_a_library_call_that_never_returns_is_stopped_where_it_runs():
+    busy = _library_function(BUSY, "busy")
+    start = time.monotonic()
+    with pytest.raises(time_limit.Stopped):
+        with time_limit.time_limited(0.2):
+            busy(30.0)
+    assert time.monotonic() - start < 5.0

@@ -60,6 +60,7 @@ __all__ = ["Stopped", "time_limited", "MEMORY_LIMIT"]
 
 _TICK = 0.1  # seconds between looks at the clock (and, every other tick, the memory)
 _HEADROOM = 50  # nested calls added to the recursion limit once time is up, for the tracers
+_PATIENCE = 10  # ticks past the limit spent in library code before the handler raises there
 #: Bytes the answer may add to the process before it is stopped.
 MEMORY_LIMIT = 2 * 1024**3
 
@@ -116,7 +117,7 @@ class time_limited:
         self.recursion_limits: tuple[int, int] | None = None
         self.on_call = self._on_call  # one bound method, so that `is` recognises it later
         self.risky: dict[types.CodeType, bool] = {}
-        self.start, self.ticks = time.monotonic(), 0
+        self.start, self.ticks, self.ticks_elsewhere = time.monotonic(), 0, 0
         self.memory_before = _memory_used()
         self.active = True
         # 3.10: frames of loops that never see the timer are watched from the start
@@ -157,11 +158,19 @@ class time_limited:
         if not self.expired and not self._over_the_limit():
             return
         below = self._frames_below(frame)
-        if below:
-            self._arm(below)
-            if below[0].f_code not in _OWN_CODE:  # (in _poll: its frame's next line raises)
-                raise Stopped(self.why, self.hint)
-        # Not below the `with` (its own frame, or __exit__): left alone.
+        if not below:
+            return  # not below the `with` (its own frame, or __exit__): left alone
+        self._arm(below)
+        if not _not_the_students(below[0].f_code):
+            raise Stopped(self.why, self.hint)
+        # In library code (or in _poll, whose frame's next line raises): the student's
+        # frames raise at their next line. Raising here could land in a __del__, a
+        # garbage-collector callback or sys.unraisablehook, where Python only prints
+        # it; so only a library call that has not come back after _PATIENCE more
+        # ticks (a loop inside it that never ends) is stopped where it runs.
+        self.ticks_elsewhere += 1
+        if self.ticks_elsewhere > _PATIENCE and below[0].f_code not in _OWN_CODE:
+            raise Stopped(self.why, self.hint)
 
     def _over_the_limit(self) -> bool:
         """Whether the code has used up its time or its memory; if so, say why and

@@ -1595,3 +1595,23 @@ def test_replay_of_a_rule_that_leaves_a_grad_that_is_not_a_number_names_the_step
                                         r"after the _backward\(\) of the \* node 'c' \(data -6.0\), got 'oops'"):
         BackpropReplay(c)
     assert a.grad == 0.0  # put back
+
+
+# -- the replay's layout fits a slide ------------------------------------------------------
+
+
+def test_the_replay_picks_the_layout_nearer_a_16_by_9_slide():
+    from tinygrad_ann import sum_values
+
+    def aspect(replay):
+        header = replay[len(replay) - 1].pipe(format="plain").decode().split("\n", 1)[0].split()
+        return float(header[2]) / float(header[3])
+
+    x1, x2, w1, w2 = Value(2.0), Value(0.0), Value(-3.0), Value(1.0)
+    neuron = (x1 * w1 + x2 * w2 + 6.88).tanh()  # deep: top to bottom fits a slide
+    wide = sum_values([Value(float(i)) for i in range(8)])  # shallow and wide: left to right
+    for root, expected in ((neuron, "TB"), (wide, "LR")):
+        chosen = BackpropReplay(root)
+        other = BackpropReplay(root, rankdir="LR" if expected == "TB" else "TB")
+        assert chosen.rankdir == expected and other.rankdir != expected
+        assert abs(math.log(aspect(chosen) / (16 / 9))) < abs(math.log(aspect(other) / (16 / 9)))

@@ -152,7 +152,9 @@ class BackpropReplay(Sequence[Drawing]):
         root: the Value to backpropagate from (usually the loss), or a node
             of the lecture's own class.
         params: parameters to colour apart from inputs, as in `draw_dot`.
-        rankdir: 'LR' (inputs on the left) or 'TB', 'RL', 'BT'.
+        rankdir: 'auto' (the default: 'LR' or 'TB', whichever makes frames of a
+            shape nearer a 16:9 slide's), 'LR' (inputs on the left), 'TB',
+            'RL' or 'BT'.
         legend: a line under the caption that says how to read a frame.
         max_nodes: a larger graph (100 Values) raises a ValueError that says
             how to replay a part.
@@ -181,12 +183,13 @@ class BackpropReplay(Sequence[Drawing]):
         root: Value | Any,
         *,
         params: Params | None = None,
-        rankdir: str = "LR",
+        rankdir: str = "auto",
         legend: bool = True,
         max_nodes: int = MAX_NODES,
     ) -> None:
         max_nodes = whole_number("BackpropReplay", "max_nodes", max_nodes, minimum=1)
-        check_rankdir("BackpropReplay", rankdir)
+        if rankdir != "auto":
+            check_rankdir("BackpropReplay", rankdir)
         drawn, order, param_ids = graph_to_draw(
             "BackpropReplay", root, parameter_ids("BackpropReplay", params))
         if isinstance(drawn, LectureNode):
@@ -211,6 +214,8 @@ class BackpropReplay(Sequence[Drawing]):
         self.steps: list[ReplayStep] = self._replay()
         self._prepare_layout()
         self._svgs: dict[int, str] = {}
+        if rankdir == "auto":
+            self.rankdir = self._slide_shaped_rankdir()
 
     # -- what the captions call things -------------------------------------
 
@@ -397,6 +402,26 @@ class BackpropReplay(Sequence[Drawing]):
         self._title_width = max(cell_width(s.caption, 13, 2, bold=True, centred=False) for s in self.steps)
         self._rule_width = max(cell_width(self._derivative_line(s), 12, 2, centred=False)
                                for s in self.steps)
+
+    def _slide_shaped_rankdir(self) -> str:
+        """'LR' or 'TB': the layout whose last frame (the largest numbers) is nearer
+        a 16:9 slide's shape, by dot's own layout of both. A deep chain is wide
+        drawn left to right and fits a slide better top to bottom; a wide, shallow
+        graph the other way round."""
+        best, best_miss = "LR", math.inf
+        for rankdir in ("LR", "TB"):
+            self.rankdir = rankdir
+            try:
+                plain = self[len(self) - 1].pipe(format="plain").decode()
+                _, _, width, height = plain.split("\n", 1)[0].split()[:4]
+            except Exception:  # no dot to lay it out: keep the lecture's LR
+                self._svgs.clear()
+                return "LR"
+            miss = abs(math.log(float(width) / float(height) / (16 / 9)))
+            if miss < best_miss:
+                best, best_miss = rankdir, miss
+        self._svgs.clear()
+        return best
 
     def __len__(self) -> int:
         return len(self.steps)

@@ -1,6 +1,7 @@
-"""Pictures of what a network does: decision regions, training curves, activations.
+"""Pictures of what a network does: decision regions, training curves, activations,
+images and what a convolution makes of them.
 
-Three questions a learner asks, one picture each, one file each:
+The questions a learner asks, one file each:
 
     boundary.py     `plot_decision_boundary(model, X, y)`: where does a 2-D
                     classifier say which class? It colours the plane by the
@@ -14,13 +15,18 @@ Three questions a learner asks, one picture each, one file each:
                     engine itself: the forward pass gives the curve, `backward()`
                     at each point gives the derivative. `plot_activations(names)`
                     draws several side by side.
+    images.py       `plot_images(X, y, predictions)`: images in a grid, labelled,
+                    wrong predictions in red. `plot_kernels(conv)`: a Conv2d's
+                    kernels as heat maps centred on 0. `plot_feature_maps(conv,
+                    x)`: what each kernel makes of one image (its output maps).
     common.py       what they share: the palette, marker shapes, reading numbers.
 
 Pictures of new network types join as files of their own.
 
 Every function draws on the Axes you pass (`ax=...`) or on a new figure, and
 returns what it drew on so you can style it further (`ax.set_title(...)`,
-`ax.figure.savefig(...)`). The colours are the Okabe-Ito palette, which reads
+`ax.figure.savefig(...)`); the pictures of images draw a grid of panels, in the
+Figure you pass (`fig=...`) or a new one, and return the Figure. The colours are the Okabe-Ito palette, which reads
 the same to colour-blind viewers; classes also differ by marker shape.
 
 This package is the only part of the library that imports matplotlib and numpy
@@ -51,6 +57,7 @@ from .common import PALETTE
 from .common import Label as Label  # type aliases, for annotations
 from .common import Model as Model
 from .history import plot_history
+from .images import KERNEL_CMAP, WRONG_COLOR, plot_feature_maps, plot_images, plot_kernels
 
 __all__ = [
     "plot_decision_boundary",
@@ -60,6 +67,11 @@ __all__ = [
     "plot_activation",
     "plot_activations",
     "activation_names",
+    "plot_images",
+    "plot_kernels",
+    "plot_feature_maps",
+    "KERNEL_CMAP",
+    "WRONG_COLOR",
     "PALETTE",
     "DEFAULT_RESOLUTION",
 ]

@@ -1,4 +1,5 @@
-"""Pictures: the computation graph of a Value, backprop step by step, and a network's neurons.
+"""Pictures: the computation graph of a Value, backprop step by step, a network's neurons,
+and one step of a convolution.
 
 - `draw_dot(root)`: the graph of the micrograd lecture. One box per Value
   (`label | data 2.0000 | grad -3.0000`), one small node per operation feeding it,
@@ -7,6 +8,9 @@
   through in a notebook, save for slides, or save as an animated GIF.
 - `draw_network(model)`: an MLP, Layer or Neuron as columns of neurons, every
   connection coloured by its weight's sign, as thick as its magnitude.
+- `draw_convolution(conv, x, at=(i, j))`: one step of a Conv2d: the window over
+  the image, the kernel, the products w·x, the neuron Σ w·x + b and its
+  activation, and the output map with the cell they make: weight sharing.
 
 Every picture is a `Drawing`, a `graphviz.Digraph` that renders with the system
 Graphviz `dot` when there is one and otherwise with `graphviz-pure` (a
@@ -15,14 +19,15 @@ self-contained `dot` installed from PyPI with this library), so `.pipe()`,
 
 Where each part lives (each file uses only the ones above it):
 
-    render.py   Drawing, find_dot, DotNotFoundError: running a `dot` program,
-                and the font fallback written into SVGs
-    style.py    colours (ROLE_COLORS), how numbers are written, captions and
-                legends, how wide text is in the fonts a viewer may have
-    graph.py    draw_dot, its summary of a graph too large to draw, op_label,
-                and the Value boxes and op nodes the replay draws too
-    replay.py   BackpropReplay, ReplayStep
-    network.py  draw_network
+    render.py       Drawing, find_dot, DotNotFoundError: running a `dot` program,
+                    and the font fallback written into SVGs
+    style.py        colours (ROLE_COLORS), how numbers are written, captions and
+                    legends, how wide text is in the fonts a viewer may have
+    graph.py        draw_dot, its summary of a graph too large to draw, op_label,
+                    and the Value boxes and op nodes the replay draws too
+    replay.py       BackpropReplay, ReplayStep
+    network.py      draw_network
+    convolution.py  draw_convolution
 
 Example:
     >>> from tinygrad_ann import Value
@@ -38,6 +43,7 @@ Example:
     'graph.png'
 """
 
+from .convolution import draw_convolution
 from .graph import MAX_NODES, draw_dot, op_label
 from .network import draw_network
 from .render import DotNotFoundError, Drawing, find_dot
@@ -47,6 +53,7 @@ from .style import ROLE_COLORS
 __all__ = [
     "draw_dot",
     "draw_network",
+    "draw_convolution",
     "BackpropReplay",
     "ReplayStep",
     "Drawing",

@@ -1258,8 +1258,29 @@ def test_time_up_inside_a_library_call_stops_the_student_when_it_returns():
 @needs_timer
 def test_a_library_call_that_never_returns_is_stopped_where_it_runs():
     busy = _library_function(BUSY, "busy")
+
+    def answer():
+        busy(30.0)
+
     start = time.monotonic()
     with pytest.raises(time_limit.Stopped):
         with time_limit.time_limited(0.2):
-            busy(30.0)
+            answer()
+    assert time.monotonic() - start < 5.0
+
+
+@needs_timer
+def test_a_student_who_trains_for_a_million_epochs_is_stopped_inside_fit():
+    from tinygrad_ann.train import fit
+    from tinygrad_ann.datasets import make_moons
+
+    X, y = make_moons(n_samples=20, rng=0)
+
+    def answer():
+        fit(MLP(2, [4, 1], rng=0), X, y, epochs=10**6, progress=False)
+
+    start = time.monotonic()
+    with pytest.raises(time_limit.Stopped):
+        with time_limit.time_limited(0.3):
+            answer()
     assert time.monotonic() - start < 5.0

@@ -60,7 +60,7 @@ __all__ = ["Stopped", "time_limited", "MEMORY_LIMIT"]
 
 _TICK = 0.1  # seconds between looks at the clock (and, every other tick, the memory)
 _HEADROOM = 50  # nested calls added to the recursion limit once time is up, for the tracers
-_PATIENCE = 10  # ticks past the limit spent in library code before the handler raises there
+_PATIENCE = 10  # ticks past the limit in one call the student made before the handler raises in it
 #: Bytes the answer may add to the process before it is stopped.
 MEMORY_LIMIT = 2 * 1024**3
 
@@ -117,7 +117,9 @@ class time_limited:
         self.recursion_limits: tuple[int, int] | None = None
         self.on_call = self._on_call  # one bound method, so that `is` recognises it later
         self.risky: dict[types.CodeType, bool] = {}
-        self.start, self.ticks, self.ticks_elsewhere = time.monotonic(), 0, 0
+        self.start, self.ticks = time.monotonic(), 0
+        self.stuck_in: types.FrameType | None = None  # the student's frame waiting on a call
+        self.stuck_ticks = 0
         self.memory_before = _memory_used()
         self.active = True
         # 3.10: frames of loops that never see the timer are watched from the start
@@ -138,7 +140,7 @@ class time_limited:
         signal.signal(signal.SIGALRM, signal.SIG_DFL if self.old_handler is None else self.old_handler)
         if self.recursion_limits and sys.getrecursionlimit() == self.recursion_limits[1]:
             sys.setrecursionlimit(self.recursion_limits[0])
-        self.guard = self.on_call = None  # type: ignore[assignment]
+        self.guard = self.on_call = self.stuck_in = None  # type: ignore[assignment]
         # Take the tracers off the frames a traceback keeps: their __del__ runs now,
         # not whenever the garbage collector frees those frames (maybe deep in a
         # later recursion, where it could not even be called).
@@ -163,13 +165,23 @@ class time_limited:
         self._arm(below)
         if not _not_the_students(below[0].f_code):
             raise Stopped(self.why, self.hint)
-        # In library code (or in _poll, whose frame's next line raises): the student's
+        # Elsewhere (Python's library, tinygrad_ann, this file's tracers): the student's
         # frames raise at their next line. Raising here could land in a __del__, a
         # garbage-collector callback or sys.unraisablehook, where Python only prints
-        # it; so only a library call that has not come back after _PATIENCE more
-        # ticks (a loop inside it that never ends) is stopped where it runs.
-        self.ticks_elsewhere += 1
-        if self.ticks_elsewhere > _PATIENCE and below[0].f_code not in _OWN_CODE:
+        # it, or in the checker itself once the student's code has stopped. Only a
+        # call the student made that is still running _PATIENCE ticks later (its
+        # caller, the innermost frame of the student's, unchanged: a library loop,
+        # or fit() with far too many epochs) is stopped where it runs.
+        if below[0].f_code in _OWN_CODE:
+            return  # (a tracer's call: it says nothing about where the student is)
+        student = next((f for f in below if not _not_the_students(f.f_code)), None)
+        if student is None:
+            self.stuck_in, self.stuck_ticks = None, 0
+            return
+        if student is not self.stuck_in:
+            self.stuck_in, self.stuck_ticks = student, 0
+        self.stuck_ticks += 1
+        if self.stuck_ticks > _PATIENCE:
             raise Stopped(self.why, self.hint)
 
     def _over_the_limit(self) -> bool:

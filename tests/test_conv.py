@@ -191,3 +191,15 @@ def test_loading_a_file_of_an_unknown_layer_type_lists_the_known_ones(tmp_path):
 def test_nan_passes_through_a_max_pool():
     out = MaxPool2d(2)([[[1.0, math.nan], [0.0, 2.0]]])
     assert math.isnan(out[0][0][0].data)
+
+
+def test_a_sequential_passes_a_one_neuron_layers_value_on_as_a_list():
+    from tinygrad_ann.nn import Layer
+
+    first, second = Layer(3, 1, activation="tanh", rng=0), Layer(1, 2, activation="linear", rng=1)
+    model = Sequential(first, second)
+    x = [0.5, -1.0, 2.0]
+    out = model(x)
+    assert [v.data for v in out] == [v.data for v in second([first(x)])]
+    out[0].backward()
+    assert all(w.grad != 0.0 for w in first.neurons[0].w)

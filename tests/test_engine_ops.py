@@ -895,6 +895,51 @@ def test_max_values_with_a_nan_is_nan_and_numbers_become_constants():
         max_values([Value(1.0), "2"])
 
 
+def _first_largest_or_last_nan(numbers):
+    """PyTorch's max-pooling rule, step by step: a candidate is kept until a strictly
+    larger number or a nan comes."""
+    best = 0
+    for i, v in enumerate(numbers):
+        if v > numbers[best] or v != v:
+            best = i
+    return best
+
+
+INF, NAN = math.inf, math.nan
+
+
+@pytest.mark.parametrize("numbers", [
+    (1.0, 3.0, 3.0), (-0.0, 0.0), (0.0, -0.0), (2.0,), (-1.0, -1.0, -2.0),
+    (INF, -INF), (-INF, INF), (-INF, -INF), (INF, INF, 1.0), (1e308, 1e308, -1.0),
+    (NAN, 1.0), (1.0, NAN, NAN, 5.0), (INF, NAN), (-INF, -INF, NAN),
+])
+def test_max_values_picks_by_pytorchs_rule_on_ties_zeros_infinities_and_nans(numbers):
+    from tinygrad_ann.engine import max_values
+
+    vs = [Value(x) for x in numbers]
+    max_values(vs).backward()
+    picked = [i for i, v in enumerate(vs) if v.grad == 1.0]
+    assert picked == [_first_largest_or_last_nan(numbers)]
+
+
+def test_a_zero_gradient_through_dot_still_passes_on_the_nan_of_an_infinite_operand():
+    # (dot's backward skips a zero gradient when its sum is finite: here it is not)
+    w, x, b = Value(INF), Value(2.0), Value(0.0)
+    y = dot([w], [x], b)
+    (y * 0.0).backward()                      # y gets gradient 0.0 * 1
+    assert y.grad == 0.0 and w.grad == 0.0    # x.data * 0 = 0
+    assert math.isnan(x.grad)                 # w.data * 0 = inf * 0 = nan, as in PyTorch
+
+
+def test_a_zero_gradient_through_dot_leaves_every_grad_as_it_was():
+    w, x, b = [Value(0.5), Value(-2.0)], [Value(3.0), Value(1.0)], Value(1.0)
+    for v in (*w, *x, b):
+        v.grad = 0.25
+    y = dot(w, x, b)
+    (y * 0.0).backward()
+    assert [v.grad for v in (*w, *x, b)] == [0.25] * 5
+
+
 # -- nll_of_softmax: one sample's cross-entropy, one node ---------------------------------
 
 

@@ -23,7 +23,7 @@ Example:
 """
 
 from .custom import custom_op
-from .fused import dot, dot_parts, max_values, nll_of_softmax, sum_values, weighted_sum
+from .fused import dot, dot_node, dot_parts, max_values, nll_of_softmax, sum_values, weighted_sum
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .ops import OPS, Op, is_custom_op
 from .backprop import has_own_backward, local_gradients, op_constant
@@ -31,6 +31,6 @@ from .value import Value, as_value, op_result
 
 __all__ = [
     "Value", "no_grad", "enable_grad", "is_grad_enabled", "Op", "OPS",
-    "custom_op", "is_custom_op", "dot", "weighted_sum", "sum_values", "max_values", "nll_of_softmax", "dot_parts",
+    "custom_op", "is_custom_op", "dot", "weighted_sum", "dot_node", "sum_values", "max_values", "nll_of_softmax", "dot_parts",
     "as_value", "op_result", "has_own_backward", "op_constant", "local_gradients",
 ]

@@ -86,7 +86,15 @@ def depth_first(root: Value, leaves_apart: bool = False) -> tuple[list[Value], l
                     continue
                 leaves.append(b)
         elif node._operands is not None:
-            stack[-1] = (node, iter(node._operands))
+            operands = node._operands
+            if seen.issuperset(operands):
+                # Fast path: every operand is placed already (a convolution's shared
+                # weights and pixels, say), so there is nothing to visit. One check
+                # in C instead of one Python step per operand.
+                stack.pop()
+                order.append(node)
+                continue
+            stack[-1] = (node, iter(operands))
             continue
         else:  # the root is a leaf
             stack.pop()

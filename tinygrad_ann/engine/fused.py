@@ -17,12 +17,14 @@ Example:
 from __future__ import annotations
 
 import math
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, cast
 
 from .._types import Number
 from . import grad_mode
 from .ops import register
 from .value import Value, as_value, op_result
+
+_new_value = object.__new__
 
 __all__ = ["dot", "weighted_sum", "sum_values", "max_values", "nll_of_softmax", "dot_parts"]
 
@@ -66,7 +68,11 @@ def max_values(values: Iterable[Value | Number]) -> Value:
         >>> m.data, m._op, (a.grad, b.grad, c.grad)
         (3.0, 'max', (0.0, 1.0, 0.0))
     """
-    operands = tuple(v if v.__class__ is Value else as_value(v, "max_values") for v in values)
+    given = tuple(values)
+    if len(set(map(type, given))) == 1 and given[0].__class__ is Value:  # fast path: all Values
+        operands = cast("tuple[Value, ...]", given)
+    else:
+        operands = tuple(v if v.__class__ is Value else as_value(v, "max_values") for v in given)
     if not operands:
         raise ValueError("max_values: takes at least one Value, got none")
     return op_result(operands[_winner(operands)].data, "max", operands, many=True)
@@ -74,6 +80,12 @@ def max_values(values: Iterable[Value | Number]) -> Value:
 
 def _winner(operands: Sequence[Value]) -> int:
     """Which operand max_values picks: PyTorch's rule (see there)."""
+    numbers = [v.data for v in operands]
+    total = sum(numbers)
+    if total == total:  # no nan among them (a sum with a nan is nan; so is inf - inf, harmlessly)
+        # Fast path: max and index run in C. max keeps the first of equal
+        # largest values, index finds the first equal to it: the first of a tie.
+        return numbers.index(max(numbers))
     best, best_data = 0, operands[0].data
     for i in range(1, len(operands)):
         v = operands[i].data
@@ -181,22 +193,53 @@ def weighted_sum(weights: Sequence[Value], inputs: Sequence[Value], bias: Value 
         >>> y.data, y._op
         (7.0, 'dot')
     """
-    n = len(weights)
+    if len(inputs) != len(weights):
+        raise ValueError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs; they must match")
     start = 0.0 if bias is None else bias.data
-    total = sum([w.data * x.data for w, x in zip(weights, inputs, strict=True)], start)
+    total = sum([w.data * x.data for w, x in zip(weights, inputs)], start)  # noqa: B905 (checked above)
+    return dot_node(total, weights, inputs, bias)
+
+
+def dot_node(total: float, weights: Sequence[Value], inputs: Sequence[Value], bias: Value | None) -> Value:
+    """The 'dot' node of a weighted sum whose number, `total`, is worked out already
+    (as weighted_sum does: b + w1*x1 + ... + wn*xn, in that order). For the layers'
+    fast paths: a convolution multiplies floats it has gathered once per call.
+
+    Example:
+        >>> w, x = [Value(2.0)], [Value(3.0)]
+        >>> y = dot_node(6.0, w, x, None)
+        >>> y.backward(); y.data, w[0].grad, x[0].grad
+        (6.0, 3.0, 2.0)
+    """
+    # Fast path (a convolution makes thousands of these): the node's slots are filled
+    # here, as op_result(total, "dot", operands, many=True) would, without the call.
+    out = _new_value(Value)
+    out.data = total
+    out.grad = 0.0
+    out._a = out._b = out._constant = out._extra = out._operands = None
     if grad_mode.threads_not_recording and not grad_mode.is_grad_enabled():
-        return op_result(total, "dot", ())  # under no_grad(): a leaf, no operands to gather
+        out._op = ""  # under no_grad(): a leaf, no operands to gather
+        return out
+    out._op = "dot"
     # The operands interleaved by slice assignment (fast): w1, x1, ..., wn, xn, b.
+    n = len(weights)
     operands: list[Value] = [bias] * (2 * n + (bias is not None))  # type: ignore[list-item]
     operands[0 : 2 * n : 2] = weights
     operands[1 : 2 * n : 2] = inputs
-    return op_result(total, "dot", tuple(operands), many=True)
+    out._operands = tuple(operands)
+    return out
 
 
 @register("dot", arity=0)
 def _dot_backward(out: Value) -> None:
     """d(sum wi xi + b)/dwi = xi,  d/dxi = wi,  d/db = 1"""
     g = out.grad
+    if g == 0.0 and out.data - out.data == 0.0:
+        # Fast path: a zero gradient (a relu that is off, a value max pooling did not
+        # pick: most of a CNN's outputs) would add x * 0 = 0 to every grad. out.data
+        # is finite, so every operand is (an inf or a nan would have made the sum inf
+        # or nan, and then x * 0 is nan, which must be passed on): skip them all.
+        return
     operands: tuple[Value, ...] = out._operands  # type: ignore[assignment]
     pairs = iter(operands)
     for w, x in zip(pairs, pairs, strict=False):  # (w1, x1), (w2, x2), ...: two at a time

@@ -252,9 +252,14 @@ class Sequential(Module):
             >>> from tinygrad_ann.nn import Layer
             >>> Sequential(Layer(1, 1, activation='linear', rng=0))([2.0]).data != 0
             True
+            >>> Sequential(Layer(2, 1, rng=0), Layer(1, 3, rng=0))([1.0, 2.0])   # doctest: +ELLIPSIS
+            [Value(...), Value(...), Value(...)]
         """
-        for layer in self.layers:
+        last = len(self.layers) - 1
+        for i, layer in enumerate(self.layers):
             x = layer(x)
+            if i < last and isinstance(x, Value):
+                x = [x]  # a layer of one neuron gives one Value; the next layer reads a list
         return x
 
     def __len__(self) -> int:

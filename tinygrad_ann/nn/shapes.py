@@ -90,6 +90,8 @@ def _converted(owner: str, x: Any, shape: tuple[int, ...], where: tuple[int, ...
                 f"{len(x) if isinstance(x, (list, tuple)) else 'no'} entries where x{_index(where[:-1] + (0,))} "
                 f"has {shape[0]}"
             )
+        if len(set(map(type, x))) == 1 and x[0].__class__ is Value:
+            return list(x)  # fast path: a row of Values (the previous layer's output)
         values = []
         for i, xi in enumerate(x):
             cls = xi.__class__

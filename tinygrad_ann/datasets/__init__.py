@@ -2,21 +2,25 @@
 
 One file per kind of data:
 
-    toy.py      make_moons, make_circles, make_xor, make_spiral, make_blobs,
-                make_sine: points in the plane (rows of floats, the input to an MLP)
-    images.py   load_digits (real handwritten 8×8 digits), make_glyphs (digits
-                drawn from a pixel font): images x[channel][row][col], the input
-                to a Conv2d
-    text.py     load_names (the names of makemore and microgpt), CharTokenizer
-    common.py   what they share: the rng rule, train_test_split, to_signed, the
-                argument checks, reading the files shipped in tinygrad_ann/data
+    toy.py        make_moons, make_circles, make_xor, make_spiral, make_blobs,
+                  make_sine: points in the plane (rows of floats, the input to an MLP)
+    images.py     load_digits (real handwritten 8×8 digits), make_glyphs (digits
+                  drawn from a pixel font): images x[channel][row][col], the input
+                  to a Conv2d
+    sequences.py  make_time_series (windows of a signal, to forecast the next
+                  value), make_remember_first (a long-memory task): sequences
+                  x[t][i], the input to an RNN, LSTM or GRU
+    text.py       load_names (the names of makemore and microgpt), CharTokenizer
+    common.py     what they share: the rng rule, train_test_split, to_signed, the
+                  argument checks, reading the files shipped in tinygrad_ann/data
 
 Every maker and image loader returns `(X, y)`: `X` a list of samples, `y` a
-list of labels (ints 0..k-1 for classification, floats for the regression
-`make_sine`). Pass `test_size` and it returns `(X_train, X_test, y_train,
+list of labels (ints 0..k-1 for classification, floats for the regressions
+`make_sine` and `make_time_series`). Pass `test_size` and it returns `(X_train, X_test, y_train,
 y_test)` instead, split by `train_test_split`. The makers' samples come in
 random order, so any slice of them is a fair minibatch; `load_digits` keeps
-its file's order until it splits.
+its file's order until it splits, and `make_time_series` keeps time order
+(its test split is the later windows).
 
 Randomness comes from the `rng` argument, as everywhere in the library: an int
 seed draws from a new `random.Random(seed)`, never from the global `random`
@@ -51,6 +55,7 @@ Example:
 
 from .common import rng_argument, to_signed, train_test_split
 from .images import DIGIT_FONT, image_to_text, load_digits, make_glyphs
+from .sequences import make_remember_first, make_time_series
 from .text import CharTokenizer, load_names
 from .toy import make_blobs, make_circles, make_moons, make_sine, make_spiral, make_xor
 
@@ -69,5 +74,7 @@ __all__ = [
     "DIGIT_FONT",
     "load_names",
     "CharTokenizer",
+    "make_time_series",
+    "make_remember_first",
     "rng_argument",
 ]

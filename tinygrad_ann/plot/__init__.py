@@ -19,6 +19,12 @@ The questions a learner asks, one file each:
                     wrong predictions in red. `plot_kernels(conv)`: a Conv2d's
                     kernels as heat maps centred on 0. `plot_feature_maps(conv,
                     x)`: what each kernel makes of one image (its output maps).
+    recurrent.py    `plot_gradient_flow(layers, xs)`: how large a gradient
+                    reaches each time step of an RNN, LSTM or GRU (the
+                    vanishing gradient, on a log scale). `plot_gates(lstm, xs)`:
+                    an LSTM's or GRU's gates over a sequence as heat maps.
+                    `gradient_norms` and `gate_activations` are the numbers
+                    they draw.
     common.py       what they share: the palette, marker shapes, reading numbers.
 
 Pictures of new network types join as files of their own.
@@ -57,6 +63,7 @@ from .common import PALETTE
 from .common import Label as Label  # type aliases, for annotations
 from .common import Model as Model
 from .history import plot_history
+from .recurrent import GATE_CMAP, GATE_NAMES, gate_activations, gradient_norms, plot_gates, plot_gradient_flow
 from .images import KERNEL_CMAP, WRONG_COLOR, plot_feature_maps, plot_images, plot_kernels
 
 __all__ = [
@@ -70,6 +77,12 @@ __all__ = [
     "plot_images",
     "plot_kernels",
     "plot_feature_maps",
+    "plot_gradient_flow",
+    "gradient_norms",
+    "plot_gates",
+    "gate_activations",
+    "GATE_NAMES",
+    "GATE_CMAP",
     "KERNEL_CMAP",
     "WRONG_COLOR",
     "PALETTE",

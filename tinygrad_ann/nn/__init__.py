@@ -9,6 +9,8 @@ attention) join as files of their own:
     dense.py        Neuron, Layer, MLP: fully connected networks, micrograd's
     conv.py         Conv2d, Conv1d: a neuron sliding over an image (or a signal)
     pool.py         MaxPool2d, AvgPool2d: a window's largest or mean value
+    recurrent.py    RNN, LSTM, GRU (and their cells): neurons that read a sequence
+                    step by step, carrying a hidden state; LastStep
     shapes.py       how a sample is shaped (images x[channel][row][col]), Flatten
     activations.py  ACTIVATIONS, and how a name or a function becomes a neuron's φ
     init.py         INITS ('uniform', 'xavier', 'he'): each weight's first value
@@ -32,12 +34,14 @@ from .conv import Conv1d, Conv2d
 from .init import INITS
 from .module import LAYER_TYPES, Module, Sequential
 from .pool import AvgPool2d, MaxPool2d
+from .recurrent import GRU, LSTM, RNN, GRUCell, LastStep, LSTMCell, RNNCell
 from .shapes import Flatten
 
 __all__ = [
     "Module", "Sequential", "Neuron", "Layer", "MLP", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
-    "Flatten", "ACTIVATIONS", "INITS",
+    "Flatten", "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU", "LastStep", "ACTIVATIONS", "INITS",
 ]
 
 LAYER_TYPES.update({cls.__name__: cls for cls in (
-    Neuron, Layer, MLP, Sequential, Conv1d, Conv2d, MaxPool2d, AvgPool2d, Flatten)})
+    Neuron, Layer, MLP, Sequential, Conv1d, Conv2d, MaxPool2d, AvgPool2d, Flatten,
+    RNNCell, LSTMCell, GRUCell, RNN, LSTM, GRU, LastStep)})

@@ -1,13 +1,20 @@
-"""draw_network: a Neuron, Layer or MLP as columns of neurons joined by their weights.
+"""draw_network: a Neuron, Layer or MLP as columns of neurons joined by their weights;
+a recurrent network (RNN, LSTM, GRU or one of their cells) unrolled through time.
 
 Neurons, not scalars: inputs on the left, then one column per layer; each
 connection blue for a positive weight and red for a negative one, as thick
-as |weight|.
+as |weight|. A recurrent network is drawn as its cell repeated through
+`steps` time steps, left to right: x_t below, h_t above, the state flowing
+right from each copy to the next, every copy labelled with the same weights.
 
 Example:
     >>> from tinygrad_ann import MLP
     >>> g = draw_network(MLP(2, [3, 1], rng=0))
     >>> 'hidden 1' in g.source and 'output' in g.source
+    True
+    >>> from tinygrad_ann.nn import LSTM
+    >>> g = draw_network(LSTM(1, 3, rng=0), steps=3)
+    >>> 'the same weights at every step' in g.source
     True
 """
 
@@ -22,12 +29,12 @@ from .._checks import got, one_of, whole_number
 from ..engine import Value
 from .render import Drawing, check_format
 from .style import (
-    INK, NEGATIVE, POSITIVE, ROLE_COLORS, ZERO, CaptionLine, caption_table, check_rankdir,
+    INK, LINE, NEGATIVE, POSITIVE, ROLE_COLORS, ZERO, CaptionLine, caption_table, check_rankdir,
     check_title, four_decimals, html_label, layout_width, legend_row, new_drawing, short_number,
     text_line, text_width,
 )
 
-__all__ = ["draw_network"]
+__all__ = ["draw_network", "MAX_STEPS"]
 
 
 def _network_layers(model: Any) -> list[list[Any]]:
@@ -270,6 +277,210 @@ def _draw_connections(
                                             layout.place(k + 1, j) + t * (layout.place(k, i) - layout.place(k + 1, j))))
 
 
+# ---------------------------------------------------------------------------
+# A recurrent network unrolled through time
+# ---------------------------------------------------------------------------
+
+#: The most time steps an unrolled picture draws (more would not fit a slide).
+MAX_STEPS = 12
+
+# What each kind of cell shows: its gates (under the name) and the states it carries right.
+_RECURRENT_KINDS = {
+    1: ("RNN", ("h",)),
+    4: ("LSTM", ("c", "h")),
+    3: ("GRU", ("h",)),
+}
+_GATE_TEXT = {"LSTM": "gates i f g o", "GRU": "gates r z n"}
+_STATE_COLOURS = {"h": POSITIVE, "c": "#228833"}  # Tol bright blue, and green for the cell state
+_SOFT = "#555555"
+
+
+class _Unrolled(NamedTuple):
+    """What an unrolled picture needs to know of a recurrent model."""
+
+    kind: str  # 'RNN', 'LSTM' or 'GRU'
+    name: str  # the cell's class name, e.g. 'LSTMCell'
+    layers: int  # cells stacked (num_layers)
+    input_size: int
+    hidden_size: int
+    activation: str  # an RNN's nonlinearity ('tanh' or 'relu'); '' for the gated cells
+    states: tuple[str, ...]  # the states carried from step to step: ('h',) or ('c', 'h')
+
+
+def _is_recurrent(model: Any) -> bool:
+    """A recurrent cell (weight_ih and weight_hh) or a layer of them (.cells)."""
+    cells = getattr(model, "cells", None)
+    if isinstance(cells, (list, tuple)) and cells:
+        model = cells[0]
+    return hasattr(model, "weight_ih") and hasattr(model, "weight_hh") and hasattr(model, "hidden_size")
+
+
+def _recurrent(model: Any) -> _Unrolled:
+    """The kind, sizes and states of a recurrent cell or layer (its gates counted from weight_ih)."""
+    cells = list(getattr(model, "cells", None) or [model])
+    cell = cells[0]
+    hidden = int(cell.hidden_size)
+    gates, rest = divmod(len(cell.weight_ih), hidden)
+    if rest or gates not in _RECURRENT_KINDS:
+        raise ValueError(
+            f"draw_network: a recurrent cell's weight_ih must stack 1 (RNN), 4 (LSTM) or 3 (GRU) "
+            f"blocks of hidden_size={hidden} rows, got {len(cell.weight_ih)} rows"
+        )
+    kind, states = _RECURRENT_KINDS[gates]
+    activation = str(getattr(cell, "nonlinearity", "tanh")) if kind == "RNN" else ""
+    return _Unrolled(kind, type(cell).__name__, len(cells), len(cell.weight_ih[0]), hidden, activation, states)
+
+
+def _sub(name: str, index: str, size: float = 12) -> str:
+    """`name` with a subscript, as an HTML-like label writes it: h<sub>t</sub>."""
+    return (f'{html.escape(name)}<sub><font point-size="{size * 0.75:g}">{html.escape(index)}</font></sub>')
+
+
+def _cell_label(rnn: _Unrolled, layer: int) -> str:
+    """A cell's box: its name, its gates (or activation), and the weights every copy shares."""
+    suffix = f"{layer}" if rnn.layers > 1 else ""
+    weights = f"{_sub('W', 'ih' + suffix, 11)}, {_sub('W', 'hh' + suffix, 11)}, {_sub('b', suffix, 11) if suffix else 'b'}"
+    second = _GATE_TEXT.get(rnn.kind, rnn.activation)
+    return html_label(
+        '<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
+        f'<tr><td><b>{html.escape(rnn.name)}</b></td></tr>'
+        f'<tr><td><font point-size="10" color="{_SOFT}">{html.escape(second)}</font></td></tr>'
+        f'<tr><td><font point-size="11">{weights}</font></td></tr></table>'
+    )
+
+
+def _unrolled_key(rnn: _Unrolled, legend: bool) -> list[CaptionLine]:
+    """The caption's lines: what the picture is, and that every copy is the same cell."""
+    layers = f", {rnn.layers} layers" if rnn.layers > 1 else ""
+    lines = [text_line(f"{rnn.kind}: input_size={rnn.input_size}, hidden_size={rnn.hidden_size}{layers}, "
+                       f"unrolled through time", 12, _SOFT)]
+    if legend:
+        carried = " and the cell state c" if "c" in rnn.states else ""
+        lines.append(text_line(f"one cell drawn at every step: the same weights at every step; "
+                               f"the state h{carried} flow{'' if carried else 's'} right", 12, _SOFT))
+    return lines
+
+
+class _Grid:
+    """Where the unrolled picture's nodes go (inches, y up): step t's cells in column t,
+    layer l in row l; x_t below the first row, h_t above the last."""
+
+    def __init__(self, steps: int, width: float, height: float) -> None:
+        self.width, self.height, self.steps = width, height, steps
+        self.gap = 1.0  # between two copies: room for the state's name on its arrow
+        self.row = height + 0.75  # between two layers
+
+    def x(self, t: float) -> float:
+        return t * (self.width + self.gap)
+
+    def y(self, layer: int) -> float:
+        return layer * self.row
+
+    @staticmethod
+    def pos(x: float, y: float) -> str:
+        return f"{x:.3f},{y:.3f}!"
+
+
+def _state_offset(rnn: _Unrolled, state: str, height: float) -> float:
+    """How far above the cell's middle the arrow of `state` runs (LSTM: c above h)."""
+    if len(rnn.states) == 1:
+        return 0.0
+    return height / 4 if state == "c" else -height / 4
+
+
+def _plain(dot: Drawing, name: str, label: str, pos: str, size: float = 12, colour: str = INK) -> None:
+    dot.node(name, html_label(label), shape="plaintext", fontsize=f"{size:g}", fontcolor=colour, pos=pos,
+             margin="0.02")
+
+
+def _anchor(dot: Drawing, name: str, pos: str) -> None:
+    """An invisible point an arrow starts or ends at (on a cell's left or right side)."""
+    dot.node(name, "", shape="point", width="0.01", height="0.01", style="invis", pos=pos)
+
+
+def _draw_states(dot: Drawing, rnn: _Unrolled, grid: _Grid, layer: int) -> None:
+    """The states flowing right along one layer: h_0 = 0 → copy 1 → ... → copy T → h_T."""
+    T, half = grid.steps, grid.width / 2
+    for state in rnn.states:
+        colour = _STATE_COLOURS[state]
+        y = grid.y(layer) + _state_offset(rnn, state, grid.height)
+        start, end = f"{state}0_l{layer}", f"{state}{T}_l{layer}"
+        _plain(dot, start, f"{_sub(state, '0')} = 0", grid.pos(grid.x(0) - half - grid.gap + 0.05, y))
+        _plain(dot, end, _sub(state, str(T)), grid.pos(grid.x(T - 1) + half + grid.gap * 0.7, y))
+        for t in range(T + 1):  # the arrow into copy t + 1 (t = T: out of the last copy)
+            head = f"{state}_in_l{layer}_t{t + 1}" if t < T else end
+            tail = f"{state}_out_l{layer}_t{t}" if t > 0 else start
+            if t < T:
+                _anchor(dot, head, grid.pos(grid.x(t) - half, y))
+            if t > 0:
+                _anchor(dot, tail, grid.pos(grid.x(t - 1) + half, y))
+            tooltip = f"{state}_{t}: the state after step {t}" if t else f"{state}_0 = 0: the starting state"
+            dot.edge(tail, head, color=colour, penwidth="2.2", tooltip=tooltip)
+            if 0 < t < T:  # the state's name on its arrow
+                _plain(dot, f"{state}{t}_l{layer}", _sub(state, str(t), 11),
+                       grid.pos((grid.x(t - 1) + grid.x(t)) / 2, y + 0.13), size=11, colour=colour)
+
+
+def _draw_unrolled(
+    dot: Drawing, rnn: _Unrolled, steps: int,
+) -> None:
+    """The copies of the cell, x_t below, h_t above, the states flowing right, the step titles."""
+    label = [_cell_label(rnn, layer) for layer in range(rnn.layers)]
+    width = max(1.35, math.ceil(max(text_width(rnn.name, 12, bold=True), 110) + 16) / 72)
+    height = 0.9
+    grid = _Grid(steps, width, height)
+    top = grid.y(rnn.layers - 1)
+    for t in range(steps):
+        x = grid.x(t)
+        _plain(dot, f"title_t{t + 1}", f"t = {t + 1}", grid.pos(x, top + height / 2 + 1.1), 12, _SOFT)
+        dot.node(f"x{t + 1}", html_label(_sub("x", str(t + 1))), shape="box", style="filled,rounded",
+                 fillcolor=ROLE_COLORS["input"], color=INK, width="0.5", height="0.34", fixedsize="true",
+                 pos=grid.pos(x, -height / 2 - 0.7), tooltip=f"x_{t + 1}: the input at step {t + 1}")
+        dot.node(f"h{t + 1}", html_label(_sub("h", str(t + 1))), shape="box", style="filled,rounded",
+                 fillcolor="#CCDDAA", color=INK, width="0.5", height="0.34", fixedsize="true",
+                 pos=grid.pos(x, top + height / 2 + 0.65), tooltip=f"h_{t + 1}: the output at step {t + 1}")
+        below = f"x{t + 1}"
+        for layer in range(rnn.layers):
+            cell = f"cell_l{layer}_t{t + 1}"
+            dot.node(cell, label[layer], shape="box", style="filled,rounded", fillcolor=ROLE_COLORS["parameter"],
+                     color=INK, width=f"{width:.2f}", height=f"{height:.2f}", fixedsize="true",
+                     pos=grid.pos(x, grid.y(layer)), margin="0",
+                     tooltip=f"{rnn.name} at step {t + 1}" + (f", layer {layer + 1}" if rnn.layers > 1 else "")
+                     + ": the same weights as at every other step")
+            dot.edge(below, cell, color=LINE, penwidth="1.4")
+            below = cell
+        dot.edge(below, f"h{t + 1}", color=LINE, penwidth="1.4")
+    for layer in range(rnn.layers):
+        _draw_states(dot, rnn, grid, layer)
+        if rnn.layers > 1:
+            _plain(dot, f"layer_{layer}", f"layer {layer}",   # PyTorch's numbering: weight_ih_l0
+                   grid.pos(grid.x(0) - width / 2 - grid.gap - 0.75, grid.y(layer)), 11, _SOFT)
+
+
+
+def _draw_recurrent(model: Any, show: str, rankdir: str, format: str, values: bool | None,
+                    legend: bool, title: str | None, steps: int | None) -> Drawing:
+    """draw_network's unrolled picture, after its own arguments are checked."""
+    fn = "draw_network"
+    n = 4 if steps is None else whole_number(fn, "steps", steps, minimum=1)
+    if n > MAX_STEPS:
+        raise ValueError(f"draw_network: steps must be a whole number from 1 to {MAX_STEPS} (more copies "
+                         f"do not fit a slide; the cell is the same at every step), got {steps}")
+    if show != "weights" or values or rankdir != "LR":
+        raise ValueError(
+            f"draw_network: an unrolled recurrent network is drawn left to right as its cells and states, "
+            f"not weight by weight; leave show, values and rankdir at their defaults, or draw the weights "
+            f"of one gate as a Layer (got show={show!r}, values={values!r}, rankdir={rankdir!r})"
+        )
+    rnn = _recurrent(model)
+    dot = new_drawing("LR", format, caption_table(title, _unrolled_key(rnn, legend)))
+    dot.engine = "neato"  # every place pinned, as in the MLP picture
+    dot.attr(splines="line", outputorder="edgesfirst")
+    dot.attr("edge", arrowsize="0.7")
+    _draw_unrolled(dot, rnn, n)
+    return dot
+
+
 def draw_network(
     model: Any,
     show: str = "weights",
@@ -280,8 +491,10 @@ def draw_network(
     legend: bool = True,
     max_edges: int = 1000,
     title: str | None = None,
+    steps: int | None = None,
 ) -> Drawing:
-    """Draw a Neuron, Layer or MLP as columns of neurons joined by their weights.
+    """Draw a Neuron, Layer or MLP as columns of neurons joined by their weights, or a
+    recurrent network (RNN, LSTM, GRU or a cell) unrolled through `steps` time steps.
 
     Inputs on the left, then one column per layer. Each connection is blue for a
     positive weight and red for a negative one, as thick as |weight|; each
@@ -289,9 +502,18 @@ def draw_network(
     `show='grads'` the same picture shows `w.grad` and `b.grad` instead, after
     `backward()`: where the connections are grey, no gradient arrives.
 
+    A recurrent model (an `RNN`, `LSTM` or `GRU`, or one of their cells) is
+    drawn unrolled: the cell repeated through `steps` time steps (4 by
+    default) from left to right, the input x_t below each copy and the output
+    h_t above it, the state flowing right from each copy into the next (from
+    h_0 = 0; an LSTM's cell state c flows alongside h). Every copy is the same
+    cell: each is labelled with the same weights W_ih, W_hh and b, and the
+    caption says so. Stacked layers (num_layers > 1) are rows of copies, the
+    first at the bottom.
+
     Args:
         model: an MLP (`.layers`), a Layer (`.neurons`) or a Neuron (`.w`, `.b`,
-            `.activation`).
+            `.activation`); or a recurrent layer or cell.
         show: 'weights' or 'grads'.
         rankdir: 'LR' (inputs on the left) or 'TB' (inputs on top).
         format: the default output format of `.pipe()` / `.render()`.
@@ -301,6 +523,8 @@ def draw_network(
         max_edges: a model with more connections raises a ValueError that says
             how to draw a part of it.
         title: a caption above the picture.
+        steps: how many time steps to unroll a recurrent model through (1 to
+            MAX_STEPS, 4 by default); only for recurrent models.
 
     Example:
         >>> class Neuron:                 # anything with .w, .b and .activation
@@ -311,11 +535,20 @@ def draw_network(
         True
         >>> g.render('neuron', format='png', cleanup=True)        # doctest: +SKIP
         'neuron.png'
+        >>> from tinygrad_ann.nn import GRU
+        >>> g = draw_network(GRU(2, 4, rng=0), steps=3)
+        >>> g.source.count('GRUCell</b>')                       # one copy per step
+        3
     """
     one_of("draw_network", "show", show, ("weights", "grads"))
     check_rankdir("draw_network", rankdir)
     check_format("draw_network", format)
     check_title("draw_network", title)
+    if _is_recurrent(model):
+        return _draw_recurrent(model, show, rankdir, format, values, legend, title, steps)
+    if steps is not None:
+        raise TypeError(f"draw_network: steps is for a recurrent network (RNN, LSTM, GRU or a cell), "
+                        f"which it unrolls through time; {type(model).__name__} has no time steps")
     max_edges = whole_number("draw_network", "max_edges", max_edges, minimum=1)
     layers = _network_layers(model)
     n_edges = sum(len(neuron.w) for layer in layers for neuron in layer)

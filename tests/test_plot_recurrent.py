@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from tinygrad_ann import Value  # noqa: E402
-from tinygrad_ann.nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell  # noqa: E402
+from tinygrad_ann.nn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell  # noqa: E402
 from tinygrad_ann.plot import gate_activations, gradient_norms, plot_gates, plot_gradient_flow  # noqa: E402
 
 XS = [[0.5, -1.0], [0.3, 0.2], [-0.7, 0.9], [1.0, 0.0], [0.1, -0.4]]

@@ -15,7 +15,7 @@ A sequence `xs` is a list of time steps, each a list of `input_size` numbers
 (`datasets.make_time_series` and `make_remember_first` make them).
 
 Example:
-    >>> from tinygrad_ann.nn.recurrent import LSTM, RNN
+    >>> from tinygrad_ann.nn import LSTM, RNN
     >>> xs = [[0.5], [-1.0], [0.3], [0.8]]
     >>> ax = plot_gradient_flow({'RNN': RNN(1, 4, rng=0), 'LSTM': LSTM(1, 4, rng=0)}, xs)
     >>> [line.get_label() for line in ax.lines], ax.get_yscale()
@@ -136,7 +136,7 @@ def gradient_norms(
     grads they had before: this looks at the gradient, it does not train.
 
     Example:
-        >>> from tinygrad_ann.nn.recurrent import RNN
+        >>> from tinygrad_ann.nn import RNN
         >>> norms = gradient_norms(RNN(1, 3, rng=0), [[1.0], [0.0], [0.0]])
         >>> len(norms), norms[-1] == 3 ** 0.5           # d(h1 + h2 + h3)/dh_last = (1, 1, 1)
         (3, True)
@@ -190,7 +190,7 @@ def plot_gradient_flow(
     `ax.lines[k].get_ydata()` are the norms of the k-th layer.
 
     Example:
-        >>> from tinygrad_ann.nn.recurrent import GRU, RNN
+        >>> from tinygrad_ann.nn import GRU, RNN
         >>> xs = [[0.1], [0.2], [0.3]]
         >>> ax = plot_gradient_flow({'RNN': RNN(1, 3, rng=0), 'GRU': GRU(1, 3, rng=0)}, xs)
         >>> len(ax.lines[0].get_ydata()), ax.get_xlabel()
@@ -252,7 +252,7 @@ def gate_activations(cell_or_layer: Any, xs: Sequence[Sequence[float]],
     for backward (no_grad).
 
     Example:
-        >>> from tinygrad_ann.nn.recurrent import GRU
+        >>> from tinygrad_ann.nn import GRU
         >>> gates = gate_activations(GRU(2, 3, rng=0), [[1.0, 0.0], [0.0, 1.0]])
         >>> sorted(gates), len(gates['z']), len(gates['z'][0])     # 3 units, 2 steps
         (['n', 'r', 'z'], 3, 2)
@@ -293,7 +293,7 @@ def plot_gates(
     `fig.axes[k].images[0].get_array()` the values of gate k, [unit][t].
 
     Example:
-        >>> from tinygrad_ann.nn.recurrent import LSTMCell
+        >>> from tinygrad_ann.nn import LSTMCell
         >>> fig = plot_gates(LSTMCell(1, 3, rng=0), [[1.0], [0.0], [-1.0]])
         >>> fig.axes[0].get_title(), fig.axes[0].images[0].get_clim()
         ('input gate i', (0.0, 1.0))

@@ -481,3 +481,115 @@ def test_cells_match_torch_step_by_step_with_every_gradient(case):
     assert_close("parameter grads", [p.grad for p in cell.parameters()], [torch_grad_of(module, n) for n in names])
     assert_close("input grads", [v.grad for x in x_values for v in x], t_x.grad.flatten().tolist())
     assert_close("state grads", [v.grad for s in s_values for v in s], [g for t in t_s for g in t.grad[0].tolist()])
+
+
+# -- to_torch and from_torch -----------------------------------------------------------------
+
+
+def randomize(model, rng):
+    for p in model.parameters():
+        p.data = rng.uniform(-1.0, 1.0)
+
+
+def numbers_of(out):
+    return out.data if isinstance(out, Value) else [numbers_of(o) for o in out]
+
+
+@needs_torch
+@pytest.mark.parametrize("model", [
+    RNN(2, 3, num_layers=2, nonlinearity="relu", rng=0), RNN(1, 2, rng=0), LSTM(2, 3, num_layers=2, rng=0),
+    GRU(3, 2, num_layers=2, rng=0), LSTM(1, 1, rng=0),
+], ids=repr)  # fmt: skip
+def test_to_torch_of_a_sequence_layer_is_torchs_batch_first_layer_computing_the_same(model):
+    from tinygrad_ann.interop import from_torch, to_torch
+
+    rng = random.Random(1)
+    randomize(model, rng)
+    net = to_torch(model)
+    assert type(net) is getattr(torch.nn, type(model).__name__) and net.batch_first
+    for name, p in model.named_parameters():  # every weight where PyTorch's name says
+        tensor, *index = name.split(".")
+        assert getattr(net, tensor)[tuple(int(i) for i in index)].item() == p.data, name
+    batch = [[random_numbers(rng, model.input_size, 2.0) for _ in range(4)] for _ in range(2)]
+    t_out, t_final = net(torch.tensor(batch, dtype=torch.float64))
+    t_finals = t_final if isinstance(model, LSTM) else (t_final,)
+    for n, xs in enumerate(batch):
+        outputs, final = model(xs)
+        finals = final if isinstance(model, LSTM) else (final,)
+        assert_close("outputs", flat(numbers_of(outputs)), t_out[n].flatten().tolist())
+        for ours, theirs in zip(finals, t_finals, strict=True):
+            assert_close("final state", flat(numbers_of(ours)), theirs[:, n, :].flatten().tolist())
+    back = from_torch(net)
+    assert back.config() == model.config() and back.state_dict() == model.state_dict()
+
+
+@needs_torch
+@pytest.mark.parametrize("model", [RNNCell(2, 3, nonlinearity="relu", rng=0), LSTMCell(2, 3, rng=0),
+                                   GRUCell(1, 4, rng=0)], ids=repr)
+def test_to_torch_of_a_cell_is_torchs_cell_computing_the_same(model):
+    from tinygrad_ann.interop import from_torch, to_torch
+
+    rng = random.Random(2)
+    randomize(model, rng)
+    net = to_torch(model)
+    assert type(net) is getattr(torch.nn, type(model).__name__)
+    x, h = random_numbers(rng, model.input_size), random_numbers(rng, model.hidden_size)
+    tx, th = torch.tensor([x], dtype=torch.float64), torch.tensor([h], dtype=torch.float64)
+    if isinstance(model, LSTMCell):
+        ours, theirs = model(x, (h, h)), net(tx, (th, th))
+        assert_close("h and c", numbers_of(ours[0]) + numbers_of(ours[1]), theirs[0][0].tolist() + theirs[1][0].tolist())
+    else:
+        assert_close("h", numbers_of(model(x, h)), net(tx, th)[0].tolist())
+    back = from_torch(net)
+    assert back.config() == model.config() and back.state_dict() == model.state_dict()
+
+
+@needs_torch
+def test_a_sequence_classifier_with_last_step_converts_whole_and_computes_the_same():
+    from tinygrad_ann import interop
+    from tinygrad_ann.interop import from_torch, to_torch
+
+    model = Sequential(GRU(2, 3, num_layers=2, rng=0), LastStep(), Layer(3, 2, activation="tanh", rng=0))
+    randomize(model, random.Random(3))
+    net = to_torch(model)
+    assert [type(m).__name__ for m in net] == ["GRU", "LastStep", "Sequential"]
+    assert type(net[1]) is interop.LastStep
+    batch = [[random_numbers(random.Random(n), 2) for _ in range(5)] for n in range(3)]
+    expected = net(torch.tensor(batch, dtype=torch.float64)).tolist()
+    for xs, row in zip(batch, expected, strict=True):
+        assert_close("scores", numbers_of(model(xs)), row)
+    back = from_torch(net)
+    assert back.config() == model.config() and back.state_dict() == model.state_dict()
+    import pickle
+
+    assert type(pickle.loads(pickle.dumps(net))[1]) is interop.LastStep
+
+
+@needs_torch
+def test_from_torch_takes_a_layer_that_is_not_batch_first():
+    from tinygrad_ann.interop import from_torch
+
+    torch.manual_seed(4)
+    net = torch.nn.LSTM(2, 3, num_layers=2, dtype=torch.float64)  # (T, N, input)
+    ours = from_torch(net)
+    xs = [random_numbers(random.Random(5), 2) for _ in range(4)]
+    t_out, (t_h, t_c) = net(torch.tensor(xs, dtype=torch.float64).unsqueeze(1))
+    outputs, (h_n, c_n) = ours(xs)
+    assert_close("outputs", flat(numbers_of(outputs)), t_out[:, 0, :].flatten().tolist())
+    assert_close("c_n", flat(numbers_of(c_n)), t_c[:, 0, :].flatten().tolist())
+
+
+@needs_torch
+@pytest.mark.parametrize("make, message", [
+    (lambda nn: nn.LSTM(2, 3, bidirectional=True), r"^from_torch: module \(LSTM\) has bidirectional=True"),
+    (lambda nn: nn.GRU(2, 3, num_layers=2, dropout=0.5), r"^from_torch: module \(GRU\) has dropout=0.5"),
+    (lambda nn: nn.LSTM(2, 3, proj_size=2), r"^from_torch: module \(LSTM\) has proj_size=2"),
+    (lambda nn: nn.RNN(2, 3, bias=False), r"^from_torch: module \(RNN\) has bias=False"),
+    (lambda nn: nn.GRUCell(2, 3, bias=False), r"^from_torch: module \(GRUCell\) has bias=False"),
+    (lambda nn: nn.Sequential(nn.LSTM(2, 3, bidirectional=True)), r"module\[0\] \(LSTM\) has bidirectional"),
+])  # fmt: skip
+def test_from_torch_names_the_recurrent_settings_it_cannot_compute(make, message):
+    from tinygrad_ann.interop import from_torch
+
+    with pytest.raises(ValueError, match=message):
+        from_torch(make(torch.nn))

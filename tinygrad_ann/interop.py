@@ -11,6 +11,9 @@ with the same weights (float64), and a `torch.nn` model becomes ours:
     Flatten()                             Flatten()
     MLP(nin, [h, ..., out])               Sequential(Linear, act, Linear, act, ..., Linear)
     Sequential(a, b, ...)                 Sequential(to_torch(a), to_torch(b), ...)
+    RNNCell, LSTMCell, GRUCell            RNNCell, LSTMCell, GRUCell
+    RNN, LSTM, GRU                        RNN, LSTM, GRU (batch_first=True)
+    LastStep()                            LastStep, a module of this file
 
 Conventions:
 
@@ -28,6 +31,17 @@ Conventions:
   output is the batch of our outputs. Where ours gives a single Value (a
   Neuron, or a last layer of one neuron), torch gives shape (N, 1). `Flatten`
   becomes `nn.Flatten()`, which keeps the batch dimension.
+- **Sequences.** A sample of a recurrent layer is a list of time steps
+  xs[t][i], so its batch is (N, T, input_size): `RNN`, `LSTM` and `GRU` become
+  torch's with `batch_first=True`, whose output is (N, T, hidden_size), and
+  which return `(output, h_n)` (LSTM: `(output, (h_n, c_n))`), h_n of shape
+  (num_layers, N, hidden_size), as ours return `(outputs, h_n)`. A cell reads
+  (N, input_size) and a state (N, hidden_size). `LastStep` becomes this file's
+  `LastStep` module (torch has none): `output[:, -1]` of the `(output, state)`
+  before it, so `Sequential(LSTM(...), LastStep(), Layer(...))` converts whole.
+  from_torch takes either batch_first (it changes only the layout); a
+  bidirectional layer, dropout between layers, an LSTM's proj_size or
+  bias=False have no counterpart here (a ValueError).
 - **from_torch** merges an activation module into the Linear or convolution
   right before it: `Sequential(Linear, Tanh)` is `Layer(..., activation='tanh')`,
   so our Sequential may have fewer layers than torch's. A torch Sequential in
@@ -74,7 +88,11 @@ from typing import Any, Callable, NamedTuple, NoReturn
 
 from ._checks import wrong_type
 from .engine import Value
-from .nn import ACTIVATIONS, MLP, AvgPool2d, Conv1d, Conv2d, Flatten, Layer, MaxPool2d, Module, Neuron, Sequential
+from .nn import (
+    ACTIVATIONS, GRU, LSTM, MLP, RNN, AvgPool2d, Conv1d, Conv2d, Flatten, GRUCell, Layer, LSTMCell, MaxPool2d,
+    Module, Neuron, RNNCell, Sequential,
+)
+from .nn import LastStep as _LastStep  # (interop.LastStep is the torch module: see __getattr__)
 
 __all__ = ["to_torch", "from_torch", "TO_TORCH", "FROM_TORCH", "FromTorch", "ACTIVATION_MODULES",
            "ACTIVATIONS_FROM_TORCH", "INSTALL_TORCH"]
@@ -107,8 +125,9 @@ def to_torch(model: Any) -> Any:
     weights (float64). It reads a batch: a tensor of shape (N, *one sample's shape).
 
     `model` is a Neuron, Layer, MLP, Sequential, Conv1d, Conv2d, MaxPool2d,
-    AvgPool2d or Flatten (see `TO_TORCH`); the module docstring lists what each
-    becomes. Activations become modules after the linear part.
+    AvgPool2d, Flatten, a recurrent layer or cell, or LastStep (see `TO_TORCH`);
+    the module docstring lists what each becomes. Activations become modules
+    after the linear part. A recurrent layer reads (N, T, input_size) (batch_first).
 
     Example:
         >>> import pytest; torch = pytest.importorskip("torch")     # (needs PyTorch)
@@ -224,6 +243,36 @@ def _flatten_to_torch(model: Flatten, torch: Any, where: str) -> Any:
     return torch.nn.Flatten()  # (from dim 1: each sample of the batch is flattened, as ours is)
 
 
+def _copy_cell(torch: Any, module: Any, cell: Any, suffix: str = "") -> None:
+    """A torch cell's (or one layer's, suffix '_l0', ...) four tensors from our cell."""
+    with torch.no_grad():
+        for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+            getattr(module, name + suffix).copy_(_float64(torch, _data(getattr(cell, name))))
+
+
+def _cell_to_torch(model: Any, torch: Any, where: str) -> Any:
+    make = getattr(torch.nn, type(model).__name__)  # RNNCell, LSTMCell, GRUCell
+    extra = {"nonlinearity": model.nonlinearity} if type(model) is RNNCell else {}
+    cell = make(model.input_size, model.hidden_size, dtype=torch.float64, **extra)
+    _copy_cell(torch, cell, model)
+    return cell
+
+
+def _recurrent_to_torch(model: Any, torch: Any, where: str) -> Any:
+    """torch's RNN / LSTM / GRU with batch_first=True: a batch is (N, T, input_size)."""
+    make = getattr(torch.nn, type(model).__name__)
+    extra = {"nonlinearity": model.nonlinearity} if type(model) is RNN else {}
+    layer = make(model.input_size, model.hidden_size, num_layers=model.num_layers, batch_first=True,
+                 dtype=torch.float64, **extra)
+    for i, cell in enumerate(model.cells):
+        _copy_cell(torch, layer, cell, f"_l{i}")
+    return layer
+
+
+def _last_step_to_torch(model: _LastStep, torch: Any, where: str) -> Any:
+    return _last_step_class(torch)()
+
+
 #: Our layer class -> how it becomes a torch module: convert(model, torch, where)
 #: (`where` names the model in errors, e.g. 'model[2]'). The class must match
 #: exactly (Conv1d is a Conv2d, but converts otherwise).
@@ -237,6 +286,13 @@ TO_TORCH: dict[type, Callable[[Any, Any, str], Any]] = {
     MaxPool2d: _max_pool_to_torch,
     AvgPool2d: _avg_pool_to_torch,
     Flatten: _flatten_to_torch,
+    RNNCell: _cell_to_torch,
+    LSTMCell: _cell_to_torch,
+    GRUCell: _cell_to_torch,
+    RNN: _recurrent_to_torch,
+    LSTM: _recurrent_to_torch,
+    GRU: _recurrent_to_torch,
+    _LastStep: _last_step_to_torch,
 }
 
 
@@ -258,6 +314,24 @@ def _step_class(torch: Any) -> Any:
     return Step
 
 
+@functools.cache
+def _last_step_class(torch: Any) -> Any:
+    """The class `LastStep`: made once, when torch is first needed (it subclasses nn.Module)."""
+
+    class LastStep(torch.nn.Module):
+        """output[:, -1]: the last time step of a batch_first recurrent layer's output,
+        given its `(output, state)` (as nn.RNN, LSTM and GRU return it) or the output
+        (N, T, H) alone. tinygrad_ann's `LastStep` as a torch module (torch has none).
+        """
+
+        def forward(self, x: Any) -> Any:
+            output = x[0] if isinstance(x, tuple) else x
+            return output[:, -1]
+
+    LastStep.__module__, LastStep.__qualname__ = __name__, "LastStep"  # so that pickle finds it here
+    return LastStep
+
+
 #: Each of our activation names (`nn.ACTIVATIONS`) -> a new torch module that computes it.
 #: 'linear' is nn.Identity, used only between an MLP's layers (elsewhere it adds nothing).
 ACTIVATION_MODULES: dict[str, Callable[[Any], Any]] = {
@@ -274,16 +348,22 @@ ACTIVATION_MODULES: dict[str, Callable[[Any], Any]] = {
 
 
 def __getattr__(name: str) -> Any:
-    """`Step`, the torch module of the 'step' activation: made on first use, as it needs torch.
+    """`Step`, the torch module of the 'step' activation, and `LastStep`, the last time
+    step of a recurrent layer's output: made on first use, as they need torch.
 
     Example:
         >>> import pytest; torch = pytest.importorskip("torch")     # (needs PyTorch)
         >>> from tinygrad_ann import interop
         >>> interop.Step()(torch.tensor([-1.0, 0.0, 2.0]))
         tensor([0., 0., 1.])
+        >>> output = torch.tensor([[[1.0], [2.0], [3.0]]])           # N = 1, T = 3, H = 1
+        >>> interop.LastStep()((output, None))
+        tensor([[3.]])
     """
     if name == "Step":
         return _step_class(_import_torch("tinygrad_ann.interop.Step"))
+    if name == "LastStep":
+        return _last_step_class(_import_torch("tinygrad_ann.interop.LastStep"))
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -295,8 +375,8 @@ def from_torch(module: Any) -> Any:
     weights copied as Python floats.
 
     nn.Linear becomes a Layer, nn.Conv1d / Conv2d a Conv1d / Conv2d, nn.MaxPool2d /
-    AvgPool2d / Flatten ours, nn.Sequential a Sequential (an MLP where it has
-    micrograd's layout). An activation module merges into the Linear or convolution
+    AvgPool2d / Flatten ours, nn.RNN / LSTM / GRU and their cells ours, nn.Sequential
+    a Sequential (an MLP where it has micrograd's layout). An activation module merges into the Linear or convolution
     right before it. See `FROM_TORCH` and `ACTIVATIONS_FROM_TORCH`; anything else,
     or a setting we do not compute (dilation, groups, ...), is a ValueError naming it.
 
@@ -358,8 +438,12 @@ def _not_convertible(module: Any, torch: Any, where: str) -> NoReturn:
 
 
 def _torch_class(torch: Any, name: str) -> Any:
-    """torch.nn's class `name` (or this file's Step)."""
-    return _step_class(torch) if name == "Step" else getattr(torch.nn, name, None)
+    """torch.nn's class `name` (or this file's Step or LastStep)."""
+    if name == "Step":
+        return _step_class(torch)
+    if name == "LastStep":
+        return _last_step_class(torch)
+    return getattr(torch.nn, name, None)
 
 
 def _entry(module: Any, torch: Any) -> FromTorch | None:
@@ -546,6 +630,45 @@ def _mlp_from_torch(children: list[Any], torch: Any, where: str) -> MLP | None:
     return mlp
 
 
+def _load_cell(cell: Any, module: Any, suffix: str = "") -> None:
+    """Our cell's four parameters from a torch cell's (or one layer's: suffix '_l0', ...)."""
+    for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+        _load(getattr(cell, name), _floats(getattr(module, name + suffix)))
+
+
+def _cell_from_torch(module: Any, activation: str, torch: Any, where: str) -> Any:
+    if not module.bias:
+        _unsupported(where, module, "bias=False", "tinygrad_ann's cells have both biases")
+    name = type(module).__name__
+    if name == "RNNCell":
+        cell: Any = RNNCell(module.input_size, module.hidden_size, nonlinearity=module.nonlinearity, rng=0)
+    else:
+        cell = (LSTMCell if name == "LSTMCell" else GRUCell)(module.input_size, module.hidden_size, rng=0)
+    _load_cell(cell, module)
+    return cell
+
+
+def _recurrent_from_torch(module: Any, activation: str, torch: Any, where: str) -> Any:
+    """torch's RNN / LSTM / GRU, batch_first or not (the layout only, not the math)."""
+    if not module.bias:
+        _unsupported(where, module, "bias=False", "tinygrad_ann's recurrent layers have both biases")
+    if module.bidirectional:
+        _unsupported(where, module, "bidirectional=True", "tinygrad_ann's recurrent layers read forwards only")
+    if module.dropout:
+        _unsupported(where, module, f"dropout={module.dropout}", "tinygrad_ann has no dropout between layers")
+    if getattr(module, "proj_size", 0):
+        _unsupported(where, module, f"proj_size={module.proj_size}", "tinygrad_ann's LSTM has no projection")
+    name = type(module).__name__
+    sizes = (module.input_size, module.hidden_size, module.num_layers)
+    if name == "RNN":
+        layer: Any = RNN(*sizes, nonlinearity=module.nonlinearity, rng=0)
+    else:
+        layer = (LSTM if name == "LSTM" else GRU)(*sizes, rng=0)
+    for i, cell in enumerate(layer.cells):
+        _load_cell(cell, module, f"_l{i}")
+    return layer
+
+
 #: torch.nn's class name -> how that module becomes ours (see FromTorch). The
 #: module's class must be exactly torch's.
 FROM_TORCH: dict[str, FromTorch] = {
@@ -556,6 +679,13 @@ FROM_TORCH: dict[str, FromTorch] = {
     "AvgPool2d": FromTorch(_avg_pool_from_torch, takes_activation=False),
     "Flatten": FromTorch(_flatten_from_torch, takes_activation=False),
     "Sequential": FromTorch(_sequential_from_torch, takes_activation=False),
+    "RNNCell": FromTorch(_cell_from_torch, takes_activation=False),
+    "LSTMCell": FromTorch(_cell_from_torch, takes_activation=False),
+    "GRUCell": FromTorch(_cell_from_torch, takes_activation=False),
+    "RNN": FromTorch(_recurrent_from_torch, takes_activation=False),
+    "LSTM": FromTorch(_recurrent_from_torch, takes_activation=False),
+    "GRU": FromTorch(_recurrent_from_torch, takes_activation=False),
+    "LastStep": FromTorch(lambda module, activation, torch, where: _LastStep(), takes_activation=False),
 }
 
 

@@ -118,7 +118,7 @@ class time_limited:
         self.on_call = self._on_call  # one bound method, so that `is` recognises it later
         self.risky: dict[types.CodeType, bool] = {}
         self.start, self.ticks = time.monotonic(), 0
-        self.stuck_in: types.FrameType | None = None  # the student's frame waiting on a call
+        self.stuck_in: types.FrameType | None = None  # the call the student made that ticks found
         self.stuck_ticks = 0
         self.memory_before = _memory_used()
         self.active = True
@@ -169,19 +169,20 @@ class time_limited:
         # frames raise at their next line. Raising here could land in a __del__, a
         # garbage-collector callback or sys.unraisablehook, where Python only prints
         # it, or in the checker itself once the student's code has stopped. Only a
-        # call the student made that is still running _PATIENCE ticks later (its
-        # caller, the innermost frame of the student's, unchanged: a library loop,
-        # or fit() with far too many epochs) is stopped where it runs.
+        # call the student made that is still running _PATIENCE ticks later (the
+        # same frame, called from the student's: a library loop, or fit() with far
+        # too many epochs) is stopped where it runs, and never inside a __del__.
         if below[0].f_code in _OWN_CODE:
             return  # (a tracer's call: it says nothing about where the student is)
-        student = next((f for f in below if not _not_the_students(f.f_code)), None)
-        if student is None:
+        depth = next((d for d, f in enumerate(below) if not _not_the_students(f.f_code)), None)
+        if depth is None:  # no frame of the student's: the checker's own code, after the stop
             self.stuck_in, self.stuck_ticks = None, 0
             return
-        if student is not self.stuck_in:
-            self.stuck_in, self.stuck_ticks = student, 0
+        called = below[depth - 1]  # the call the student made (depth >= 1 here)
+        if called is not self.stuck_in:
+            self.stuck_in, self.stuck_ticks = called, 0
         self.stuck_ticks += 1
-        if self.stuck_ticks > _PATIENCE:
+        if self.stuck_ticks > _PATIENCE and all(f.f_code.co_name != "__del__" for f in below[:depth]):
             raise Stopped(self.why, self.hint)
 
     def _over_the_limit(self) -> bool:

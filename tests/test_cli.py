@@ -73,6 +73,7 @@ def test_demo_neuron_graph_shows_data_and_a_gradient_that_flows(pictures):
     grads = [float(t.split()[1]) for t in texts if t.startswith("grad ")]
     assert len(grads) == 7  # w1, x1, w2, x2, b, the sum, the output
     assert sum(g != 0.0 for g in grads) >= 5  # an active neuron: gradient reaches its inputs
+    assert {"w1", "w2", "b"} <= set(texts)  # the weight and bias boxes named as the lecture names them
 
 
 def test_write_pictures_leaves_the_model_without_gradients(tmp_path):
@@ -81,6 +82,7 @@ def test_write_pictures_leaves_the_model_without_gradients(tmp_path):
     write_pictures(model, [[0.5, -0.2], [1.0, 0.3]], [1, -1], str(tmp_path))
     assert [p.data for p in model.parameters()] == before
     assert all(p.grad == 0.0 for p in model.parameters())
+    assert all(p.label == "" for p in model.parameters())  # w1, w2, b were for the picture only
 
 
 def test_main_prints_final_loss_and_accuracy(capsys):

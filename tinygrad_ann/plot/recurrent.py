@@ -4,8 +4,10 @@
   xs, call `backward()` from a loss on the last step (by default the sum of its
   outputs), and plot the size of the gradient each earlier hidden state
   receives, ‖∂loss/∂h_t‖, against t on a log scale. A plain tanh `RNN`'s
-  shrinks by a factor at every step back (the vanishing gradient); an `LSTM`'s
-  or `GRU`'s falls much more slowly.
+  shrinks by a factor at every step back (the vanishing gradient). A GRU's
+  falls more slowly; an LSTM's at PyTorch's starting weights falls about as
+  fast as the RNN's (its forget gates sit near 0.5) and much more slowly once
+  the forget gate starts open (its bias near 1 or 2).
 - `plot_gates(lstm_or_gru, xs)`: an LSTM's or GRU's gates at every step of xs
   as heat maps, one panel per gate: time across, hidden unit down. Sigmoid
   gates (i, f, o; r, z) on a scale from 0 (closed) to 1 (open), the tanh
@@ -181,8 +183,8 @@ def plot_gradient_flow(
     one line per layer shows the L2 norm of the gradient that arrived at each
     hidden state h_t (`[v.grad for v in outputs[t]]`). The loss sits at the
     last step; read the lines from right to left to follow the gradient back
-    in time. A tanh RNN's line falls steeply (the vanishing gradient), an
-    LSTM's and a GRU's slowly. A norm of exactly 0 cannot be drawn on a log
+    in time. A tanh RNN's line falls steeply (the vanishing gradient), a
+    GRU's more slowly, an LSTM's slowly once its forget gate starts open. A norm of exactly 0 cannot be drawn on a log
     scale and is left out of its line (a gap). The layers' parameters keep
     the grads they had.
 

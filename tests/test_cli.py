@@ -85,6 +85,14 @@ def test_write_pictures_leaves_the_model_without_gradients(tmp_path):
     assert all(p.label == "" for p in model.parameters())  # w1, w2, b were for the picture only
 
 
+def test_write_pictures_gives_back_labels_the_model_had(tmp_path):
+    model = MLP(2, [3, 1], rng=random.Random(0))
+    for i, p in enumerate(model.parameters()):
+        p.label = f"p{i}"
+    write_pictures(model, [[0.5, -0.2], [1.0, 0.3]], [1, -1], str(tmp_path))
+    assert [p.label for p in model.parameters()] == [f"p{i}" for i in range(len(model.parameters()))]
+
+
 def test_main_prints_final_loss_and_accuracy(capsys):
     assert main(["demo", "--steps", "3", "--seed", "1", "--no-progress"]) == 0
     out = capsys.readouterr().out

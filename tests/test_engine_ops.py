@@ -967,3 +967,10 @@ def test_nll_of_softmax_is_stable_for_huge_scores_and_checks_its_class():
         nll_of_softmax([0.0, 1.0], 2)
     with pytest.raises(TypeError, match=r"^nll_of_softmax: target must be a class index \(an int\), got 1.0$"):
         nll_of_softmax([0.0, 1.0], 1.0)
+
+
+def test_dot_node_checks_its_counts():
+    from tinygrad_ann.engine import dot_node
+
+    with pytest.raises(ValueError, match="^dot_node: 2 weights but 1 inputs; they must match$"):
+        dot_node(0.0, [Value(1.0), Value(2.0)], [Value(3.0)], None)

@@ -1322,3 +1322,34 @@ def test_time_up_inside_a_slow_del_is_never_raised_there():
     finally:
         sys.unraisablehook = before
     assert unraisable == []
+
+
+SLOW_CALLBACK = ("import time\ndef slow():\n    end = time.monotonic() + 1.5\n"
+                 "    while time.monotonic() < end:\n        pass\n")
+
+
+@needs_timer
+def test_time_up_inside_a_slow_weakref_finalizer_is_never_raised_there():
+    import weakref
+
+    slow = _library_function(SLOW_CALLBACK, "slow")
+    unraisable = []
+    before = sys.unraisablehook
+    sys.unraisablehook = unraisable.append
+
+    class Thing:
+        pass
+
+    def answer():
+        while True:
+            x = Thing()
+            weakref.finalize(x, slow)
+            del x  # the finalizer runs here, in weakref's code, for 1.5 s
+
+    try:
+        with pytest.raises(time_limit.Stopped):
+            with time_limit.time_limited(0.2):
+                answer()
+    finally:
+        sys.unraisablehook = before
+    assert unraisable == []

@@ -205,3 +205,15 @@ def test_gates_errors_name_the_argument(call, error, words):
     with pytest.raises(error) as info:
         call()
     assert words in str(info.value)
+
+
+def test_gradient_norms_inside_no_grad_still_build_the_graph_they_need():
+    from tinygrad_ann import no_grad
+    from tinygrad_ann.nn import RNN
+    from tinygrad_ann.plot import gradient_norms
+
+    xs = [[1.0], [0.0], [0.5]]
+    expected = gradient_norms(RNN(1, 3, rng=0), xs)
+    with no_grad():
+        assert gradient_norms(RNN(1, 3, rng=0), xs) == expected
+    assert expected[-1] > 0.0

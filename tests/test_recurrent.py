@@ -593,3 +593,20 @@ def test_from_torch_names_the_recurrent_settings_it_cannot_compute(make, message
 
     with pytest.raises(ValueError, match=message):
         from_torch(make(torch.nn))
+
+
+def test_a_sequential_without_laststep_after_a_recurrent_layer_says_where_to_put_it():
+    from tinygrad_ann.nn import LSTM, Layer, Sequential
+
+    model = Sequential(LSTM(1, 2, rng=0), Layer(2, 1, rng=0))
+    with pytest.raises(ValueError, match=r"^Sequential: layer 0 \(LSTM\) returns \(outputs, state\), which "
+                                         r"layer 1 \(Layer\) cannot read; put LastStep\(\) between them"):
+        model([[0.5], [1.0]])
+
+
+def test_laststep_reads_a_pair_of_time_steps_as_steps_and_refuses_a_flat_pair():
+    from tinygrad_ann.nn import LastStep
+
+    assert LastStep()(([1.0, 2.0], [3.0, 4.0])) == [3.0, 4.0]  # two steps given as a tuple
+    with pytest.raises(TypeError, match="^LastStep: x must be a recurrent layer's"):
+        LastStep()((1.0, 2.0))

@@ -1615,3 +1615,8 @@ def test_the_replay_picks_the_layout_nearer_a_16_by_9_slide():
         other = BackpropReplay(root, rankdir="LR" if expected == "TB" else "TB")
         assert chosen.rankdir == expected and other.rankdir != expected
         assert abs(math.log(aspect(chosen) / (16 / 9))) < abs(math.log(aspect(other) / (16 / 9)))
+
+
+def test_the_replays_rankdir_error_lists_auto_too():
+    with pytest.raises(ValueError, match=r"^BackpropReplay: unknown rankdir 'up'; choose one of 'auto', 'LR', 'RL', 'TB', 'BT'"):
+        BackpropReplay(Value(1.0) * 2.0, rankdir="up")

@@ -139,14 +139,17 @@ def write_pictures(model: "MLP", X: list[list[float]], y: list[int], out: str | 
     output.backward()
     neuron = model.layers[0].neurons[k]
     named = [*zip(neuron.w, ("w1", "w2"), strict=True), (neuron.b, "b")]
-    for p, name in named:  # the boxes named as the lecture names them
-        p.label = name
-    graph = draw_dot(output, params=neuron, legend=True,
-                     title=f"Neuron {k + 1} of the first hidden layer on the point "
-                           f"x = ({X[0][0]:.2f}, {X[0][1]:.2f})")
-    Path(paths[3]).write_bytes(graph.pipe(format="svg"))
-    for p, _ in named:
-        p.label = ""
+    labels = [p.label for p, _ in named]
+    try:
+        for p, name in named:  # the boxes named as the lecture names them
+            p.label = name
+        graph = draw_dot(output, params=neuron, legend=True,
+                         title=f"Neuron {k + 1} of the first hidden layer on the point "
+                               f"x = ({X[0][0]:.2f}, {X[0][1]:.2f})")
+        Path(paths[3]).write_bytes(graph.pipe(format="svg"))
+    finally:
+        for (p, _), label in zip(named, labels, strict=True):
+            p.label = label  # (the model's own labels, as they were)
     model.zero_grad()  # leave the model as trained, with no gradients
     return paths
 

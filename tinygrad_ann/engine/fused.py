@@ -26,7 +26,7 @@ from .value import Value, as_value, op_result
 
 _new_value = object.__new__
 
-__all__ = ["dot", "weighted_sum", "sum_values", "max_values", "nll_of_softmax", "dot_parts"]
+__all__ = ["dot", "weighted_sum", "dot_node", "sum_values", "max_values", "nll_of_softmax", "dot_parts"]
 
 
 def sum_values(values: Iterable[Value | Number]) -> Value:
@@ -182,8 +182,9 @@ def dot(
 
 
 def weighted_sum(weights: Sequence[Value], inputs: Sequence[Value], bias: Value | None) -> Value:
-    """`dot` for Values only, unchecked: the fast path of the layers, which hand in
-    their own weights and inputs they have already checked.
+    """`dot` for Values only, their types unchecked (their counts are): the fast
+    path of the layers, which hand in their own weights and inputs they have
+    already checked.
 
     The sum starts from the bias, b + w1*x1 + ... + wn*xn, as micrograd's neuron
     adds it up (so that losses agree with micrograd's to the last bit).
@@ -201,9 +202,11 @@ def weighted_sum(weights: Sequence[Value], inputs: Sequence[Value], bias: Value 
 
 
 def dot_node(total: float, weights: Sequence[Value], inputs: Sequence[Value], bias: Value | None) -> Value:
-    """The 'dot' node of a weighted sum whose number, `total`, is worked out already
-    (as weighted_sum does: b + w1*x1 + ... + wn*xn, in that order). For the layers'
-    fast paths: a convolution multiplies floats it has gathered once per call.
+    """The 'dot' node of a weighted sum whose number, `total`, is worked out already.
+    For the layers' fast paths: a convolution multiplies floats it has gathered
+    once per call. `total` must be what weighted_sum computes, b + w1*x1 + ... +
+    wn*xn in that order: the node's backward relies on it (a finite total means
+    finite operands).
 
     Example:
         >>> w, x = [Value(2.0)], [Value(3.0)]
@@ -223,6 +226,8 @@ def dot_node(total: float, weights: Sequence[Value], inputs: Sequence[Value], bi
     out._op = "dot"
     # The operands interleaved by slice assignment (fast): w1, x1, ..., wn, xn, b.
     n = len(weights)
+    if len(inputs) != n:
+        raise ValueError(f"dot_node: {n} weights but {len(inputs)} inputs; they must match")
     operands: list[Value] = [bias] * (2 * n + (bias is not None))  # type: ignore[list-item]
     operands[0 : 2 * n : 2] = weights
     operands[1 : 2 * n : 2] = inputs

@@ -6,10 +6,12 @@
 How it stops code that does not want to stop, the same way on Python 3.10 to 3.13:
 
 1. A timer (SIGALRM) ticks every 0.1 s and looks at the clock and the memory.
-2. At the first tick past the limit, `Stopped` is raised where the code is,
-   and every frame of the student's own code between the `with` and there gets
-   a line tracer: from then on each line those frames run raises `Stopped`
-   again. So an `except:` (or `except BaseException`, or `finally: continue`)
+2. At the first tick past the limit, every frame of the student's own code
+   between the `with` and where the code is gets a line tracer, and `Stopped`
+   is raised there if that is the student's code: from then on each line those
+   frames run raises `Stopped` again. A tick in library code is not raised in
+   (it could be a `__del__` or a callback, where Python only prints what is
+   raised); only a call of the student's still running 10 ticks later is. So an `except:` (or `except BaseException`, or `finally: continue`)
    that catches one meets the next at the first line of its own body, which
    its `try` does not cover, and the exception climbs out of every handler and
    out of the block. (The library's and Python's own frames are not traced:
@@ -52,6 +54,7 @@ import sys
 import threading
 import time
 import types
+import weakref
 from typing import Any, Literal
 
 from .sandbox import PACKAGE_FOLDER, PYTHON_LIBRARY_FOLDERS
@@ -182,7 +185,7 @@ class time_limited:
         if called is not self.stuck_in:
             self.stuck_in, self.stuck_ticks = called, 0
         self.stuck_ticks += 1
-        if self.stuck_ticks > _PATIENCE and all(f.f_code.co_name != "__del__" for f in below[:depth]):
+        if self.stuck_ticks > _PATIENCE and not any(_only_printed(f.f_code) for f in below[:depth]):
             raise Stopped(self.why, self.hint)
 
     def _over_the_limit(self) -> bool:
@@ -294,6 +297,17 @@ def _tracer_for(limit: time_limited) -> _Tracer:
 _NOT_THE_STUDENTS = (PACKAGE_FOLDER, *PYTHON_LIBRARY_FOLDERS, "<frozen ")
 
 
+def _only_printed(code: types.CodeType) -> bool:
+    """Whether `code` is of a kind Python calls on its own and whose exceptions it
+    only prints ("Exception ignored in ..."): a __del__, a weakref.finalize
+    callback, an unraisable-exception hook."""
+    return (code.co_name == "__del__" or code is _FINALIZE_CALL
+            or "unraisable" in code.co_name)
+
+
+_FINALIZE_CALL = weakref.finalize.__call__.__code__
+
+
 def _not_the_students(code: types.CodeType) -> bool:
     """Whether `code` is this file's, the library's or Python's own: never raised in."""
     return code in _OWN_CODE or code.co_filename.startswith(_NOT_THE_STUDENTS)
@@ -305,7 +319,7 @@ _OWN_CODE = frozenset(
     for f in (time_limited.__exit__, time_limited._tick, time_limited._over_the_limit,
               time_limited._memory_grew, time_limited._frames_below, time_limited._arm,
               time_limited._on_call, _Tracer.__call__, _Tracer.__del__, _tracer_for, _poll,
-              _not_the_students)
+              _not_the_students, _only_printed)
 )
 
 # Python 3.10 runs signal handlers (and lets other threads take the GIL) at a jump

@@ -224,6 +224,13 @@ def check_config_keys(config: dict[str, Any], keys: set[str]) -> None:
         raise ValueError(f"expected the keys {sorted(keys)}, got {sorted(config)}")
 
 
+def _reads_no_state(layer: Any) -> bool:
+    """Whether `layer` is one of the library's layers that read one sample, not a
+    recurrent layer's (outputs, state) (LastStep reads that)."""
+    name = type(layer).__name__
+    return LAYER_TYPES.get(name) is type(layer) and name != "LastStep"
+
+
 class Sequential(Module):
     """Layers one after another: each one's output is the next one's input.
 
@@ -257,6 +264,13 @@ class Sequential(Module):
         """
         last = len(self.layers) - 1
         for i, layer in enumerate(self.layers):
+            if i and isinstance(x, tuple) and _reads_no_state(layer):
+                before = self.layers[i - 1]
+                raise ValueError(
+                    f"Sequential: layer {i - 1} ({type(before).__name__}) returns (outputs, state), "
+                    f"which layer {i} ({type(layer).__name__}) cannot read; put LastStep() between "
+                    f"them to pass on the last step's output"
+                )
             x = layer(x)
             if i < last and isinstance(x, Value):
                 x = [x]  # a layer of one neuron gives one Value; the next layer reads a list

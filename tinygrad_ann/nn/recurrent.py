@@ -656,12 +656,19 @@ class LastStep(Module):
             >>> LastStep()([[1.0, 2.0], [3.0, 4.0]])
             [3.0, 4.0]
         """
-        outputs = x[0] if isinstance(x, tuple) and len(x) == 2 else x
+        expected = "a recurrent layer's (outputs, state), or a list of time steps (each a list)"
+        # (outputs, state): a pair whose first item is a list of steps, each a list
+        pair = isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], (list, tuple)) and all(
+            isinstance(step, (list, tuple)) for step in x[0])
+        outputs = x[0] if pair else x
         if isinstance(outputs, (Value, Real, str, bytes, dict)) or not hasattr(outputs, "__getitem__"):
-            wrong_type("LastStep", "x", "a recurrent layer's (outputs, state), or a list of time steps", x)
+            wrong_type("LastStep", "x", expected, x)
         if len(outputs) == 0:
             raise ValueError("LastStep: x has no time steps (an empty sequence)")
-        return list(outputs[-1])
+        last = outputs[-1]
+        if not isinstance(last, (list, tuple)):
+            wrong_type("LastStep", "x", expected, x)
+        return list(last)
 
     def __repr__(self) -> str:
         return "LastStep()"

@@ -40,7 +40,7 @@ from matplotlib.figure import Figure, SubFigure
 from matplotlib.ticker import MaxNLocator
 
 from .._checks import got, wrong_type, wrong_value
-from ..engine import Value, no_grad
+from ..engine import Value, enable_grad, no_grad
 from .common import PALETTE, plain_number
 
 __all__ = ["plot_gradient_flow", "plot_gates", "gradient_norms", "gate_activations", "GATE_NAMES", "GATE_CMAP"]
@@ -150,17 +150,18 @@ def gradient_norms(
     params = list(layer.parameters()) if hasattr(layer, "parameters") else []
     saved = [p.grad for p in params]
     try:
-        result = layer(steps)
-        if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], Sequence)
-                and len(result[0]) == len(steps)):
-            raise TypeError(f"{fn}: {name} must be a recurrent layer that returns (outputs, state), one "
-                            f"output per step of xs ({len(steps)}), like RNN, LSTM and GRU; got "
-                            f"{got(result)} from {type(layer).__name__}")
-        outputs = [_h(fn, f"the output of {name} at step {t}", h) for t, h in enumerate(result[0])]
-        root = (loss or _sum_of_last)(outputs)
-        if not isinstance(root, Value):
-            wrong_type(fn, "loss", "a function of the outputs that returns one Value", root)
-        root.backward()
+        with enable_grad():  # (inside no_grad() too: the norms need the graph)
+            result = layer(steps)
+            if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], Sequence)
+                    and len(result[0]) == len(steps)):
+                raise TypeError(f"{fn}: {name} must be a recurrent layer that returns (outputs, state), one "
+                                f"output per step of xs ({len(steps)}), like RNN, LSTM and GRU; got "
+                                f"{got(result)} from {type(layer).__name__}")
+            outputs = [_h(fn, f"the output of {name} at step {t}", h) for t, h in enumerate(result[0])]
+            root = (loss or _sum_of_last)(outputs)
+            if not isinstance(root, Value):
+                wrong_type(fn, "loss", "a function of the outputs that returns one Value", root)
+            root.backward()
         return [math.sqrt(sum(v.grad * v.grad for v in h)) for h in outputs]
     finally:
         for p, g in zip(params, saved, strict=True):

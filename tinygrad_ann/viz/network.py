@@ -445,7 +445,7 @@ def _draw_unrolled(
             dot.node(cell, label[layer], shape="box", style="filled,rounded", fillcolor=ROLE_COLORS["parameter"],
                      color=INK, width=f"{width:.2f}", height=f"{height:.2f}", fixedsize="true",
                      pos=grid.pos(x, grid.y(layer)), margin="0",
-                     tooltip=f"{rnn.name} at step {t + 1}" + (f", layer {layer + 1}" if rnn.layers > 1 else "")
+                     tooltip=f"{rnn.name} at step {t + 1}" + (f", layer {layer}" if rnn.layers > 1 else "")
                      + ": the same weights as at every other step")
             dot.edge(below, cell, color=LINE, penwidth="1.4")
             below = cell

@@ -25,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, Iterator, NamedTuple, Sequence, overload
 
-from .._checks import non_negative_number, positive_number, whole_number
+from .._checks import non_negative_number, one_of, positive_number, whole_number
 from ..engine import OPS, Value, has_own_backward, local_gradients
 from .graph import (
     MAX_NODES, QUICK_LAYOUT, QUICK_LAYOUT_COST, LectureNode, Params, check_numbers, describe_node,
@@ -34,7 +34,7 @@ from .graph import (
 )
 from .render import RASTER_FORMATS, Drawing, check_format
 from .style import (
-    ACCUMULATE, ACTIVE, ROLE_COLORS, CaptionLine, caption_table, cell_width, check_rankdir,
+    ACCUMULATE, ACTIVE, ROLE_COLORS, CaptionLine, caption_table, cell_width, RANKDIRS,
     four_decimals, html_label, layout_width, new_drawing, text_line, text_width,
 )
 
@@ -188,8 +188,7 @@ class BackpropReplay(Sequence[Drawing]):
         max_nodes: int = MAX_NODES,
     ) -> None:
         max_nodes = whole_number("BackpropReplay", "max_nodes", max_nodes, minimum=1)
-        if rankdir != "auto":
-            check_rankdir("BackpropReplay", rankdir)
+        one_of("BackpropReplay", "rankdir", rankdir, ("auto", *RANKDIRS))
         drawn, order, param_ids = graph_to_draw(
             "BackpropReplay", root, parameter_ids("BackpropReplay", params))
         if isinstance(drawn, LectureNode):

@@ -525,6 +525,16 @@ def test_the_time_limit_stops_code_that_swallows_every_exception(answer):
     limit = sys.getrecursionlimit()
     start = time.monotonic()
     escaped = None
+    ignored = []  # what Python could only print ("Exception ignored in ...") meanwhile
+
+    def keep(unraisable):
+        exc = unraisable.exc_value
+        ignored.append(f"{type(exc).__name__}: {str(exc)[:100]} ({unraisable.err_msg or 'ignored'})")
+        if exc is not None:  # (its chain may be thousands long: nobody prints it)
+            exc.__context__ = exc.__cause__ = exc.__traceback__ = None
+
+    before = sys.unraisablehook
+    sys.unraisablehook = keep
     try:
         msg = check("topological_sort", answer, time_limit=0.3).message
     except BaseException as e:  # noqa: B036
@@ -535,13 +545,17 @@ def test_the_time_limit_stops_code_that_swallows_every_exception(answer):
         escaped = f"{type(e).__name__}: {str(e)[:200]}"
         e.__context__ = e.__cause__ = e.__traceback__ = None
         del e
-    if escaped is not None:
+    finally:
+        sys.unraisablehook = before
+    trouble = escaped and f"escaped check(): {escaped}" or ignored and f"Python ignored {ignored[0]}"
+    if trouble:
         if sys.version_info[:2] == (3, 12) and answer is _recursion_that_catches:
-            # Seen twice in CI on 3.12.1 (never on 3.10, 3.11, 3.13, nor when run alone):
-            # an exception (a RecursionError) leaves check() for this answer. Kept
-            # visible as an expected failure until it is understood.
-            pytest.xfail(f"known on Python 3.12: {escaped} escaped check()")
-        pytest.fail(f"an exception escaped check(): {escaped}", pytrace=False)
+            # Seen in CI on 3.12.1 only (never on 3.10, 3.11, 3.13, nor when run alone):
+            # a RecursionError with no traceback, whose chain is the stopped recursion,
+            # reached Python's unraisable hook. Kept visible as an expected failure
+            # until it is understood.
+            pytest.xfail(f"known on Python 3.12: {trouble}")
+        pytest.fail(trouble, pytrace=False)
     assert time.monotonic() - start < 10  # (usually well under 1 s; a recursion takes longer)
     assert msg.startswith("❌ topological_sort: stopped — your code took more than 0.3 s"), msg
 

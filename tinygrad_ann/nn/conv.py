@@ -26,15 +26,15 @@ from __future__ import annotations
 from operator import itemgetter, mul
 from typing import Any, Callable
 
-from .._checks import one_of, random_source, whole_number
+from .._checks import got, one_of, random_source, whole_number
 from .._types import RNG
 from ..engine import Value, dot_node
 from .activations import Activation, named_activation, resolve_activation, saveable_activation
 from .init import INITS, initial_weight
-from .module import Module, check_config_keys, config_size
+from .module import Module, Sequential, check_config_keys, config_size
 from .shapes import as_grid, pair, shape_text
 
-__all__ = ["Conv2d", "Conv1d", "convolve"]
+__all__ = ["Conv2d", "Conv1d", "convolve", "checked_conv"]
 
 
 def convolve(
@@ -343,3 +343,24 @@ class Conv1d(Conv2d):
         """
         return {**super().config(), "kernel_size": self.kernel_size[1], "stride": self.stride[1],
                 "padding": self.padding[1]}
+
+
+def checked_conv(owner: str, conv: object, usage: str = "model[{k}]") -> Conv2d:
+    """`conv` if it is a Conv2d (a Conv1d is one); else a TypeError naming `owner`
+    that says what to pass: for a Sequential, `usage` with the index of its first
+    Conv2d (the pictures of a convolution take one layer).
+
+    Example:
+        >>> from tinygrad_ann.nn import Flatten, Sequential
+        >>> checked_conv('plot_kernels', Sequential(Conv2d(1, 2, 3, rng=0), Flatten()))
+        Traceback (most recent call last):
+        TypeError: plot_kernels: conv must be a Conv2d (or a Conv1d), got Sequential(...); pass one of its layers, e.g. model[0]
+    """
+    if isinstance(conv, Conv2d):
+        return conv
+    hint = ""
+    if isinstance(conv, Sequential):
+        found = [k for k, layer in enumerate(conv) if isinstance(layer, Conv2d)]
+        hint = (f"; pass one of its layers, e.g. {usage.format(k=found[0])}" if found
+                else "; this one has no Conv2d layer")
+    raise TypeError(f"{owner}: conv must be a Conv2d (or a Conv1d), got {got(conv)}{hint}")

@@ -38,9 +38,10 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure, SubFigure
 
-from .._checks import got, whole_number, wrong_type, wrong_value
+from .._checks import whole_number, wrong_type, wrong_value
 from ..engine import Value, no_grad
-from ..nn import Conv1d, Conv2d, Sequential
+from ..nn import Conv1d, Conv2d
+from ..nn.conv import checked_conv
 from ..nn.shapes import as_grid, shape_of, shape_text
 from .common import plain_number
 
@@ -285,18 +286,6 @@ def plot_images(
 # ---------------------------------------------------------------------------
 
 
-def _checked_conv(fn: str, conv: object) -> Conv2d:
-    """`conv` if it is a Conv2d (a Conv1d is one); else a TypeError that says what to pass."""
-    if isinstance(conv, Conv2d):
-        return conv
-    hint = ""
-    if isinstance(conv, Sequential):
-        found = [k for k, layer in enumerate(conv) if isinstance(layer, Conv2d)]
-        hint = (f"; pass one of its layers, e.g. model[{found[0]}]" if found
-                else "; this one has no Conv2d layer")
-    raise TypeError(f"{fn}: conv must be a Conv2d (or a Conv1d), got {got(conv)}{hint}")
-
-
 def _layer_name(conv: Conv2d) -> str:
     """'Conv2d(1, 4, kernel_size=3×3)', short for a title."""
     if isinstance(conv, Conv1d):
@@ -398,7 +387,7 @@ def plot_kernels(
         >>> fig.savefig('kernels.png', dpi=150)          # doctest: +SKIP
     """
     fn = "plot_kernels"
-    conv = _checked_conv(fn, conv)
+    conv = checked_conv(fn, conv)
     fig = _checked_figure(fn, fig)
     chosen = _checked_channels(fn, channels, conv)
     cols = whole_number(fn, "ncols", ncols, minimum=1)
@@ -488,7 +477,7 @@ def plot_feature_maps(
         >>> fig.savefig('feature_maps.png', dpi=150)      # doctest: +SKIP
     """
     fn = "plot_feature_maps"
-    conv = _checked_conv(fn, conv)
+    conv = checked_conv(fn, conv)
     fig = _checked_figure(fn, fig)
     chosen = _checked_channels(fn, channels, conv)
     cols = whole_number(fn, "ncols", ncols, minimum=1)

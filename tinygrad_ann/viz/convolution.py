@@ -31,9 +31,10 @@ import html
 import math
 from typing import Any, NamedTuple
 
-from .._checks import got, is_whole_number, whole_number, wrong_type
+from .._checks import is_whole_number, whole_number, wrong_type
 from ..engine import no_grad
-from ..nn import Conv1d, Conv2d, Sequential
+from ..nn import Conv1d, Conv2d
+from ..nn.conv import checked_conv
 from ..nn.shapes import as_grid
 from .render import Drawing, check_format
 from .style import (
@@ -79,18 +80,6 @@ class _Step(NamedTuple):
 # ---------------------------------------------------------------------------
 # Checking what to draw
 # ---------------------------------------------------------------------------
-
-
-def _checked_conv(conv: object) -> Conv2d:
-    """`conv` if it is a Conv2d (a Conv1d is one); else a TypeError that says what to pass."""
-    if isinstance(conv, Conv2d):
-        return conv
-    hint = ""
-    if isinstance(conv, Sequential):
-        found = [k for k, layer in enumerate(conv) if isinstance(layer, Conv2d)]
-        hint = (f"; pass one of its layers, e.g. draw_convolution(model[{found[0]}], x)" if found
-                else "; this one has no Conv2d layer")
-    raise TypeError(f"{_FNAME}: conv must be a Conv2d (or a Conv1d), got {got(conv)}{hint}")
 
 
 def _check_drawable(conv: Conv2d) -> None:
@@ -476,7 +465,7 @@ def draw_convolution(
         >>> picture.render('convolution', format='png', cleanup=True)   # doctest: +SKIP
         'convolution.png'
     """
-    conv = _checked_conv(conv)
+    conv = checked_conv(_FNAME, conv, "draw_convolution(model[{k}], x)")
     o = whole_number(_FNAME, "out_channel", out_channel, minimum=0)
     if o >= conv.out_channels:
         raise ValueError(f"{_FNAME}: out_channel must be an output channel of conv, 0 to "

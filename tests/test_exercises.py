@@ -1,5 +1,6 @@
 """The classroom checkers: right answers pass, blanks say 'not done yet', mistakes get a hint."""
 
+import contextlib
 import importlib
 import json
 import math
@@ -517,6 +518,27 @@ def _sleep_that_catches(root):
             pass
 
 
+@contextlib.contextmanager
+def _kept_unraisables():
+    """What Python could only print meanwhile ("Exception ignored in ..."), one
+    line each, their chains cut (a stopped recursion's is thousands long, and the
+    test runner would take for ever to print it)."""
+    kept = []
+    before = sys.unraisablehook
+    # (list.append, a builtin: a hook of Python code here would itself be traced,
+    # and raised in, by the time limit under test)
+    sys.unraisablehook = kept.append
+    try:
+        yield kept
+    finally:
+        sys.unraisablehook = before
+        for i, unraisable in enumerate(kept):
+            exc = unraisable.exc_value
+            kept[i] = f"{type(exc).__name__}: {str(exc)[:100]} ({unraisable.err_msg or 'ignored'})"
+            if exc is not None:
+                exc.__context__ = exc.__cause__ = exc.__traceback__ = None
+
+
 @needs_timer
 @pytest.mark.parametrize("answer", [_bare_except, _except_base_exception, _nested_in_the_handler,
                                     _finally_continue, _recursion_that_catches, _sleep_that_catches],
@@ -525,18 +547,9 @@ def test_the_time_limit_stops_code_that_swallows_every_exception(answer):
     limit = sys.getrecursionlimit()
     start = time.monotonic()
     escaped = None
-    ignored = []  # what Python could only print ("Exception ignored in ...") meanwhile
-
-    def keep(unraisable):
-        exc = unraisable.exc_value
-        ignored.append(f"{type(exc).__name__}: {str(exc)[:100]} ({unraisable.err_msg or 'ignored'})")
-        if exc is not None:  # (its chain may be thousands long: nobody prints it)
-            exc.__context__ = exc.__cause__ = exc.__traceback__ = None
-
-    before = sys.unraisablehook
-    sys.unraisablehook = keep
     try:
-        msg = check("topological_sort", answer, time_limit=0.3).message
+        with _kept_unraisables() as ignored:
+            msg = check("topological_sort", answer, time_limit=0.3).message
     except BaseException as e:  # noqa: B036
         # Say what escaped in one line, outside this handler: the chain behind a
         # stopped recursion is thousands long, and the runner would take for ever
@@ -545,8 +558,6 @@ def test_the_time_limit_stops_code_that_swallows_every_exception(answer):
         escaped = f"{type(e).__name__}: {str(e)[:200]}"
         e.__context__ = e.__cause__ = e.__traceback__ = None
         del e
-    finally:
-        sys.unraisablehook = before
     trouble = escaped and f"escaped check(): {escaped}" or ignored and f"Python ignored {ignored[0]}"
     if trouble:
         if sys.version_info[:2] == (3, 12) and answer is _recursion_that_catches:
@@ -1319,8 +1330,7 @@ def test_a_student_who_trains_for_a_million_epochs_is_stopped_inside_fit():
     assert time.monotonic() - start < 5.0
 
 
-SLOW_DEL = ("import time\nclass Slow:\n    def __del__(self):\n        end = time.monotonic() + 1.5\n"
-            "        while time.monotonic() < end:\n            pass\n")
+SLOW_DEL = BUSY + "class Slow:\n    def __del__(self):\n        busy(1.5)\n"
 
 
 @needs_timer
@@ -1329,36 +1339,23 @@ def test_time_up_inside_a_slow_del_is_never_raised_there():
     # ("Exception ignored in ...") and a test runner reports it as an error. The
     # student's next line raises instead, even when the __del__ outlasts the patience.
     Slow = _library_function(SLOW_DEL, "Slow")
-    unraisable = []
-    before = sys.unraisablehook
-    sys.unraisablehook = unraisable.append
 
     def answer():
         while True:
             x = Slow()
             del x
 
-    try:
-        with pytest.raises(time_limit.Stopped):
-            with time_limit.time_limited(0.2):
-                answer()
-    finally:
-        sys.unraisablehook = before
+    with _kept_unraisables() as unraisable, pytest.raises(time_limit.Stopped):
+        with time_limit.time_limited(0.2):
+            answer()
     assert unraisable == []
-
-
-SLOW_CALLBACK = ("import time\ndef slow():\n    end = time.monotonic() + 1.5\n"
-                 "    while time.monotonic() < end:\n        pass\n")
 
 
 @needs_timer
 def test_time_up_inside_a_slow_weakref_finalizer_is_never_raised_there():
     import weakref
 
-    slow = _library_function(SLOW_CALLBACK, "slow")
-    unraisable = []
-    before = sys.unraisablehook
-    sys.unraisablehook = unraisable.append
+    busy = _library_function(BUSY, "busy")
 
     class Thing:
         pass
@@ -1366,13 +1363,10 @@ def test_time_up_inside_a_slow_weakref_finalizer_is_never_raised_there():
     def answer():
         while True:
             x = Thing()
-            weakref.finalize(x, slow)
+            weakref.finalize(x, busy, 1.5)
             del x  # the finalizer runs here, in weakref's code, for 1.5 s
 
-    try:
-        with pytest.raises(time_limit.Stopped):
-            with time_limit.time_limited(0.2):
-                answer()
-    finally:
-        sys.unraisablehook = before
+    with _kept_unraisables() as unraisable, pytest.raises(time_limit.Stopped):
+        with time_limit.time_limited(0.2):
+            answer()
     assert unraisable == []

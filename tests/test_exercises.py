@@ -564,8 +564,10 @@ def test_the_time_limit_stops_code_that_swallows_every_exception(answer):
                 sys.version_info[:2] == (3, 12) or trouble.startswith("Python ignored RecursionError")):
             # Seen in CI (3.12.1 most, once 3.13.0), never when run alone: a RecursionError
             # with no traceback, whose chain is the stopped recursion, reached Python's
-            # unraisable hook while the limit unwound the recursion (see the issue's
-            # note). Kept visible as an expected failure until the library keeps it quiet.
+            # unraisable hook while the limit unwound the recursion. The limit now sets
+            # a hook of its own while it stops code, which drops exactly these (see
+            # test_while_code_is_stopped_python_prints_only_what_is_not_the_stoppings);
+            # should one still get through, it stays visible here as an expected failure.
             pytest.xfail(f"known: {trouble}")
         pytest.fail(trouble, pytrace=False)
     assert time.monotonic() - start < 10  # (usually well under 1 s; a recursion takes longer)
@@ -1371,3 +1373,37 @@ def test_time_up_inside_a_slow_weakref_finalizer_is_never_raised_there():
         with time_limit.time_limited(0.2):
             answer()
     assert unraisable == []
+
+
+@needs_timer
+def test_while_code_is_stopped_python_prints_only_what_is_not_the_stoppings():
+    # Once time is up, an exception Python can only print ("Exception ignored in ...")
+    # that the stopping caused (a Stopped raised in a __del__, a RecursionError met
+    # while a stopped recursion unwinds) is dropped by the limit's own unraisable
+    # hook; anything else still reaches the hook that was there before, and that
+    # hook is back after the block.
+    import weakref
+
+    class Noisy:
+        def __del__(self):
+            raise KeyError("never reached: its first line is stopped")
+
+    class Thing:
+        pass
+
+    def answer():
+        while True:
+            pass
+
+    with _kept_unraisables() as kept:
+        before = sys.unraisablehook
+        limit = time_limit.time_limited(0.2)
+        with limit:
+            with contextlib.suppress(time_limit.Stopped):
+                answer()
+            assert sys.unraisablehook is not before
+            Noisy()  # (its __del__ is the student's code: a Stopped, which Python could only print)
+            weakref.finalize(Thing(), int, "x")  # a builtin's ValueError: not the stopping's
+        assert sys.unraisablehook is before
+    assert limit.dropped == 1
+    assert [k.split(":")[0] for k in kept] == ["ValueError"]

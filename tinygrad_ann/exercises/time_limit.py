@@ -105,6 +105,7 @@ class time_limited:
         self.active = False  # between __enter__ and __exit__, with a timer running
         self.expired = False  # past the limit: the tracers raise
         self.why, self.hint = "", ""
+        self.dropped = 0  # how many exceptions of the stopping Python could only print: dropped
 
     def __enter__(self) -> time_limited:
         if not (
@@ -143,6 +144,8 @@ class time_limited:
         signal.signal(signal.SIGALRM, signal.SIG_DFL if self.old_handler is None else self.old_handler)
         if self.recursion_limits and sys.getrecursionlimit() == self.recursion_limits[1]:
             sys.setrecursionlimit(self.recursion_limits[0])
+        if self.expired and sys.unraisablehook is self.unraisable:
+            sys.unraisablehook = self.old_unraisablehook
         self.guard = self.on_call = self.stuck_in = None  # type: ignore[assignment]
         # Take the tracers off the frames a traceback keeps: their __del__ runs now,
         # not whenever the garbage collector frees those frames (maybe deep in a
@@ -203,6 +206,13 @@ class time_limited:
         else:
             return False
         self.expired = True
+        # While the code is stopped, Python may meet an exception it can only print
+        # ("Exception ignored in ..."): a tracer's __del__ that cannot even be called
+        # at the recursion limit, with the stopped recursion as its context. That is
+        # the stopping's own noise, not the student's: this hook drops it (see
+        # _unraisable), and passes anything else on. __exit__ puts the old hook back.
+        self.old_unraisablehook = sys.unraisablehook
+        sys.unraisablehook = self.unraisable = self._unraisable
         # A recursion that never ends runs at the recursion limit, where the
         # tracers' own calls would fail: give them room. The code being stopped
         # cannot use it: every line it runs now raises.
@@ -210,6 +220,18 @@ class time_limited:
         sys.setrecursionlimit(before + _HEADROOM)
         self.recursion_limits = (before, before + _HEADROOM)
         return True
+
+    def _unraisable(self, unraisable: Any) -> None:
+        """sys.unraisablehook while code is being stopped: a `Stopped`, or a
+        RecursionError (met while a stopped recursion unwinds), is the stopping's
+        own and is dropped, its chain cut (it can be thousands of exceptions
+        long); anything else goes to the hook there was before."""
+        exc = unraisable.exc_value
+        if isinstance(exc, (Stopped, RecursionError)):
+            self.dropped += 1
+            exc.__context__ = exc.__cause__ = exc.__traceback__ = None
+            return
+        self.old_unraisablehook(unraisable)
 
     def _memory_grew(self) -> bool:
         used = _memory_used()
@@ -318,6 +340,7 @@ _OWN_CODE = frozenset(
     f.__code__
     for f in (time_limited.__exit__, time_limited._tick, time_limited._over_the_limit,
               time_limited._memory_grew, time_limited._frames_below, time_limited._arm,
+              time_limited._unraisable,
               time_limited._on_call, _Tracer.__call__, _Tracer.__del__, _tracer_for, _poll,
               _not_the_students, _only_printed)
 )

@@ -29,7 +29,7 @@ def value_and_grads(f, *xs):
 
 SPEC_OP_NAMES = [
     "+", "-", "*", "/", "**", "neg", "abs", "exp", "log", "tanh", "sigmoid", "relu",
-    "leaky_relu", "softplus", "step", "sin", "cos", "sqrt", "dot", "sum", "max", "nll_softmax",
+    "leaky_relu", "softplus", "gelu", "step", "sin", "cos", "sqrt", "dot", "sum", "max", "nll_softmax",
 ]  # fmt: skip
 
 
@@ -56,6 +56,7 @@ SPEC_OP_NAMES = [
         (lambda x, y: x.relu(), "relu"),
         (lambda x, y: x.leaky_relu(), "leaky_relu"),
         (lambda x, y: x.softplus(), "softplus"),
+        (lambda x, y: x.gelu(), "gelu"),
         (lambda x, y: x.step(), "step"),
         (lambda x, y: x.sin(), "sin"),
         (lambda x, y: x.cos(), "cos"),
@@ -101,7 +102,7 @@ def test_catalogue_domains(name, inside, outside):
 
 
 def test_ops_defined_everywhere_have_no_domain():
-    everywhere = ["+", "-", "*", "neg", "abs", "tanh", "sigmoid", "relu", "leaky_relu", "softplus",
+    everywhere = ["+", "-", "*", "neg", "abs", "tanh", "sigmoid", "relu", "leaky_relu", "softplus", "gelu",
                   "step", "sin", "cos", "dot", "sum", "max", "nll_softmax"]  # fmt: skip
     assert all(OPS[name].domain is None for name in everywhere)
 
@@ -380,6 +381,23 @@ def test_softplus():
     assert y == pytest.approx(math.log(2), rel=1e-15) and dx == pytest.approx(0.5, rel=1e-15)
     y, dx = value_and_grads(lambda x: x.softplus(), math.log(3.0))
     assert y == pytest.approx(math.log(4), rel=1e-15) and dx == pytest.approx(0.75, rel=1e-15)
+
+
+def test_gelu_at_hand_picked_points():
+    # gelu(x) = x Φ(x): gelu(0) = 0 with slope Φ(0) = 1/2; at ±1, Φ(1) = 0.841344746068543 and
+    # φ(1) = e^(-1/2)/√(2π) = 0.241970724519143 (normal-table values), slope Φ(x) + x φ(x)
+    cdf1, pdf1 = 0.841344746068543, 0.241970724519143
+    assert value_and_grads(lambda x: x.gelu(), 0.0) == (0.0, 0.5)
+    y, dx = value_and_grads(lambda x: x.gelu(), 1.0)
+    assert y == pytest.approx(cdf1, rel=1e-14) and dx == pytest.approx(cdf1 + pdf1, rel=1e-14)
+    y, dx = value_and_grads(lambda x: x.gelu(), -1.0)  # Φ(-1) = 1 - Φ(1)
+    assert y == pytest.approx(-(1 - cdf1), rel=1e-13) and dx == pytest.approx(1 - cdf1 - pdf1, rel=1e-13)
+
+
+def test_gelu_is_x_far_right_and_0_far_left():
+    assert value_and_grads(lambda x: x.gelu(), 1000.0) == (1000.0, 1.0)
+    y, dx = value_and_grads(lambda x: x.gelu(), -1000.0)
+    assert y == 0.0 and dx == 0.0
 
 
 def test_softplus_is_stable_at_large_inputs():

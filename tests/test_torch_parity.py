@@ -47,6 +47,7 @@ TORCH_OPS = {
     "relu": torch.relu,
     "leaky_relu": lambda x: F.leaky_relu(x, 0.01),
     "softplus": F.softplus,
+    "gelu": F.gelu,
     # PyTorch has no differentiable step; (x > 0) carries no gradient, so the
     # slope is 0 everywhere, as it should be. `+ 0 * x` keeps x in the graph.
     "step": lambda x: (x > 0).to(x.dtype) + 0 * x,
@@ -80,6 +81,7 @@ POINTS = {
     "relu": [(2.0,), (-2.0,), (0.0,)],
     "leaky_relu": [(3.0,), (-2.0,), (0.0,)],
     "softplus": [(0.0,), (math.log(3),), (15.0,), (-40.0,), (1000.0,), (-1000.0,)],
+    "gelu": [(0.0,), (1.0,), (-1.0,), (-0.7,), (6.0,), (-40.0,), (1000.0,), (-1000.0,)],
     "step": [(2.0,), (-2.0,), (0.0,)],
     "sin": [(0.0,), (1.0,), (math.pi,), (100.0,)],
     "cos": [(0.0,), (1.0,), (math.pi,), (100.0,)],
@@ -303,6 +305,7 @@ def test_one_input_ops_at_inf_nan_and_huge_numbers_give_what_torch_gives(name, x
         pytest.skip(f"{name}({x}) is an error here, by choice")
     t = torch.tensor(x, dtype=torch.float64)
     theirs = {"neg": torch.neg, "abs": torch.abs, "leaky_relu": F.leaky_relu, "softplus": F.softplus,
+              "gelu": F.gelu,
               "step": lambda v: (v > 0).double() if not torch.isnan(v) else v}.get(
         name, lambda v: getattr(torch, name)(v))(t).item()
     assert ours.data == theirs or (math.isnan(ours.data) and math.isnan(theirs)), (name, x, ours.data, theirs)

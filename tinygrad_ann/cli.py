@@ -138,7 +138,7 @@ def write_pictures(model: "MLP", X: list[list[float]], y: list[int], out: str | 
     model.zero_grad()
     output.backward()
     neuron = model.layers[0].neurons[k]
-    named = [*zip(neuron.w, ("w1", "w2"), strict=True), (neuron.b, "b")]
+    named = [*zip(neuron.w, ("w1", "w2"), strict=True), *([(neuron.b, "b")] if neuron.b is not None else [])]
     labels = [p.label for p, _ in named]
     try:
         for p, name in named:  # the boxes named as the lecture names them

@@ -32,6 +32,9 @@ from .ops import OPS, register
 
 __all__ = ["Value", "as_value", "op_result"]
 
+_SQRT_HALF = math.sqrt(0.5)  # 1/√2, for gelu's Φ(x) = (1 + erf(x/√2))/2
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)  # for gelu's φ(x)
+
 
 class Value:
     """One number in a computation graph, and the gradient `backward()` fills in.
@@ -454,6 +457,27 @@ class Value:
     def _softplus_backward(out: Value) -> None:
         """d(softplus x)/dx = sigmoid(x) = 1 - e^-softplus(x)"""
         out._a.grad += -math.expm1(-out.data) * out.grad
+
+    def gelu(self) -> Value:
+        """gelu x = x Φ(x), Φ the normal distribution's CDF: a smooth relu (GPT-2's)
+
+        Φ(x) = (1 + erf(x/√2))/2, exact, as PyTorch's GELU() (not its tanh
+        approximation).
+
+        Example:
+            >>> Value(0.0).gelu().data, Value(100.0).gelu().data
+            (0.0, 100.0)
+        """
+        x = self.data
+        return _result(x * 0.5 * (1.0 + math.erf(x * _SQRT_HALF)), "gelu", self)
+
+    @register("gelu")
+    def _gelu_backward(out: Value) -> None:
+        """d(x Φ(x))/dx = Φ(x) + x φ(x),  φ(x) = e^(-x²/2)/√(2π)"""
+        x = out._a
+        v = x.data
+        cdf = 0.5 * (1.0 + math.erf(v * _SQRT_HALF))
+        x.grad += (cdf + v * math.exp(-0.5 * v * v) * _INV_SQRT_2PI) * out.grad
 
     def step(self) -> Value:
         """step x = 1 if x > 0 else 0, the threshold of Rosenblatt's perceptron.

@@ -45,7 +45,7 @@ def _list_left_alone(given: list[Any], now: list[Any], what: str, job: str) -> N
 
 # The activations a student may use instead of tanh, by the name of the op that
 # made the output (the engine's own methods), and as numbers (written by hand).
-_OTHER_ACTIVATIONS = ("relu", "sigmoid", "leaky_relu", "softplus", "step")
+_OTHER_ACTIVATIONS = ("relu", "sigmoid", "leaky_relu", "softplus", "gelu", "step")
 
 
 def _sigmoid(z: float) -> float:

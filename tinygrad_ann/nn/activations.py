@@ -44,6 +44,7 @@ ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
     "sigmoid": Value.sigmoid,
     "leaky_relu": Value.leaky_relu,
     "softplus": Value.softplus,
+    "gelu": Value.gelu,
     "step": Value.step,
     "linear": identity,
 }

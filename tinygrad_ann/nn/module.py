@@ -212,16 +212,19 @@ def config_size(config: dict[str, Any], name: str, minimum: int = 1) -> int:
     return int(x)
 
 
-def check_config_keys(config: dict[str, Any], keys: set[str]) -> None:
-    """A ValueError unless `config` has exactly `keys` (for `from_config`).
+def check_config_keys(config: dict[str, Any], keys: set[str], optional: set[str] | None = None) -> None:
+    """A ValueError unless `config` has exactly `keys`, and perhaps some of
+    `optional` (for `from_config`).
 
     Example:
         >>> check_config_keys({'type': 'Flatten', 'extra': 1}, {'type'})
         Traceback (most recent call last):
         ValueError: expected the keys ['type'], got ['extra', 'type']
     """
-    if set(config) != keys:
-        raise ValueError(f"expected the keys {sorted(keys)}, got {sorted(config)}")
+    given = set(config)
+    if not keys <= given or not given <= keys | (optional or set()):
+        also = f" (and perhaps {sorted(optional)})" if optional else ""
+        raise ValueError(f"expected the keys {sorted(keys)}{also}, got {sorted(config)}")
 
 
 def _reads_no_state(layer: Any) -> bool:

@@ -58,37 +58,15 @@ import math
 from numbers import Real
 from typing import Any, ClassVar, Sequence
 
-from .._checks import got, one_of, random_source, whole_number, wrong_type
+from .._checks import one_of, random_source, whole_number, wrong_type
 from .._types import RNG
-from ..engine import Value, as_value, weighted_sum
+from ..engine import Value, weighted_sum
 from .module import Module, check_config_keys, config_size
+from .shapes import as_vector
 
 __all__ = ["RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU", "LastStep"]
 
 NONLINEARITIES = ("tanh", "relu")
-
-
-def _vector(owner: str, name: str, x: object, size: int, what: str) -> list[Value]:
-    """`x` as a list of `size` Values (numbers become constants); else a TypeError
-    or ValueError naming `owner`, `name`, the size expected and what it got."""
-    expected = f"a list of {size} numbers or Values ({what})"
-    if isinstance(x, (Value, Real, str, bytes, dict)) or not hasattr(x, "__iter__"):
-        wrong_type(owner, name, expected, x)
-    xs = list(x)
-    if len(xs) != size:
-        raise ValueError(f"{owner}: {name} must be {expected}, got {len(xs)} "
-                         f"entr{'y' if len(xs) == 1 else 'ies'}: {got(xs)}")
-    if len(set(map(type, xs))) == 1 and xs[0].__class__ is Value:
-        return xs  # fast path: a row of Values (the previous step's or layer's output)
-    values = []
-    for i, xi in enumerate(xs):
-        if xi.__class__ is Value:
-            values.append(xi)
-        elif isinstance(xi, Real) and not isinstance(xi, bool):
-            values.append(as_value(xi))
-        else:
-            wrong_type(owner, f"{name}[{i}]", "a number or a Value", xi)
-    return values
 
 
 def _zeros(size: int) -> list[Value]:
@@ -156,7 +134,7 @@ class _Cell(Module):
         """A state h given by the caller (zeros for None), checked."""
         if h is None:
             return _zeros(self.hidden_size)
-        return _vector(owner, name, h, self.hidden_size, "a hidden state, one number per hidden unit")
+        return as_vector(owner, name, h, self.hidden_size, "a hidden state, one number per hidden unit")
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """'weight_ih.r.c', 'weight_hh.r.c', 'bias_ih.r', 'bias_hh.r': PyTorch's names and order.
@@ -256,7 +234,7 @@ class RNNCell(_Cell):
             [8.0]
         """
         owner = type(self).__name__
-        xs = _vector(owner, "x", x, self.input_size, "one time step")
+        xs = as_vector(owner, "x", x, self.input_size, "one time step")
         return self._step(xs, self._hidden(owner, "h", h), self._weights())
 
     def _step(self, x: list[Value], h: list[Value], weights: _Weights) -> list[Value]:
@@ -302,7 +280,7 @@ class LSTMCell(_Cell):
             True
         """
         owner = type(self).__name__
-        xs = _vector(owner, "x", x, self.input_size, "one time step")
+        xs = as_vector(owner, "x", x, self.input_size, "one time step")
         return self._step(xs, self._initial(owner, "state", state), self._weights())
 
     def gates(self, x: Sequence[Any], state: tuple[Sequence[Any], Sequence[Any]] | None = None,
@@ -316,7 +294,7 @@ class LSTMCell(_Cell):
             (['f', 'g', 'i', 'o'], True)
         """
         owner = f"{type(self).__name__}.gates"
-        xs = _vector(owner, "x", x, self.input_size, "one time step")
+        xs = as_vector(owner, "x", x, self.input_size, "one time step")
         return self._gates(xs, self._initial(owner, "state", state), self._weights())
 
     def _gates(self, x: list[Value], state: tuple[list[Value], list[Value]],
@@ -374,7 +352,7 @@ class GRUCell(_Cell):
             [0.4]
         """
         owner = type(self).__name__
-        xs = _vector(owner, "x", x, self.input_size, "one time step")
+        xs = as_vector(owner, "x", x, self.input_size, "one time step")
         return self._step(xs, self._hidden(owner, "h", h), self._weights())
 
     def gates(self, x: Sequence[Any], state: Sequence[Any] | None = None) -> dict[str, list[Value]]:
@@ -387,7 +365,7 @@ class GRUCell(_Cell):
             (['n', 'r', 'z'], True)
         """
         owner = f"{type(self).__name__}.gates"
-        xs = _vector(owner, "x", x, self.input_size, "one time step")
+        xs = as_vector(owner, "x", x, self.input_size, "one time step")
         return self._gates(xs, self._hidden(owner, "state", state), self._weights())
 
     def _gates(self, x: list[Value], h: list[Value], weights: _Weights) -> dict[str, list[Value]]:
@@ -463,7 +441,7 @@ class _Recurrent(Module):
         steps = list(xs)
         if not steps:
             raise ValueError(f"{owner}: xs must be {what}, got an empty sequence")
-        return [_vector(owner, f"xs[{t}]", x, self.input_size, "one time step") for t, x in enumerate(steps)]
+        return [as_vector(owner, f"xs[{t}]", x, self.input_size, "one time step") for t, x in enumerate(steps)]
 
     def _per_layer_what(self) -> str:
         n = self.num_layers

@@ -23,7 +23,7 @@ from .._checks import got, whole_number, wrong_type
 from ..engine import Value, as_value
 from .module import Module, check_config_keys
 
-__all__ = ["as_grid", "shape_of", "shape_text", "pair", "Flatten"]
+__all__ = ["as_grid", "as_vector", "shape_of", "shape_text", "pair", "Flatten"]
 
 _WHAT = {1: "a signal x[channel][t]", 2: "an image x[channel][row][col]"}
 
@@ -79,6 +79,37 @@ def as_grid(owner: str, x: Any, channels: int | None, ndim: int) -> list[Any]:
             f"{owner}: expected {_WHAT[ndim]}, {1 + ndim} levels of lists, got one of shape {shape_text(x)}"
         )
     return [_converted(owner, channel, first, (c,)) for c, channel in enumerate(x)]
+
+
+def as_vector(owner: str, name: str, x: object, size: int, what: str) -> list[Value]:
+    """`x` as a list of `size` Values (numbers become constants); else a TypeError
+    or ValueError naming `owner`, `name`, the size expected and what it got.
+
+    Example:
+        >>> [v.data for v in as_vector('RMSNorm', 'x', [1, 2.5], 2, 'one vector')]
+        [1.0, 2.5]
+        >>> as_vector('RMSNorm', 'x', [1.0], 2, 'one vector')
+        Traceback (most recent call last):
+        ValueError: RMSNorm: x must be a list of 2 numbers or Values (one vector), got 1 entry: [1.0] (list)
+    """
+    expected = f"a list of {size} numbers or Values ({what})"
+    if isinstance(x, (Value, Real, str, bytes, dict)) or not hasattr(x, "__iter__"):
+        wrong_type(owner, name, expected, x)
+    xs = list(x)
+    if len(xs) != size:
+        raise ValueError(f"{owner}: {name} must be {expected}, got {len(xs)} "
+                         f"entr{'y' if len(xs) == 1 else 'ies'}: {got(xs)}")
+    if len(set(map(type, xs))) == 1 and xs[0].__class__ is Value:
+        return xs  # fast path: a row of Values (the previous step's or layer's output)
+    values = []
+    for i, xi in enumerate(xs):
+        if xi.__class__ is Value:
+            values.append(xi)
+        elif isinstance(xi, Real) and not isinstance(xi, bool):
+            values.append(as_value(xi))
+        else:
+            wrong_type(owner, f"{name}[{i}]", "a number or a Value", xi)
+    return values
 
 
 def _converted(owner: str, x: Any, shape: tuple[int, ...], where: tuple[int, ...]) -> Any:

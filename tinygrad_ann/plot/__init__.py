@@ -25,6 +25,9 @@ The questions a learner asks, one file each:
                     an LSTM's or GRU's gates over a sequence as heat maps.
                     `gradient_norms` and `gate_activations` are the numbers
                     they draw.
+    attention.py    `plot_attention(gpt, tokens)`: each head's attention weights
+                    as a heat map (who reads whom). `plot_embeddings(gpt)`: the
+                    token embeddings projected to 2-D.
     common.py       what they share: the palette, marker shapes, reading numbers.
 
 Pictures of new network types join as files of their own.
@@ -58,6 +61,7 @@ except ImportError as e:  # pragma: no cover - matplotlib is a declared dependen
     ) from e
 
 from .activations import activation_names, plot_activation, plot_activations
+from .attention import ATTENTION_CMAP, plot_attention, plot_embeddings
 from .boundary import DEFAULT_RESOLUTION, DecisionGrid, decision_grid, plot_decision_boundary
 from .common import PALETTE
 from .common import Label as Label  # type aliases, for annotations
@@ -81,6 +85,9 @@ __all__ = [
     "gradient_norms",
     "plot_gates",
     "gate_activations",
+    "plot_attention",
+    "plot_embeddings",
+    "ATTENTION_CMAP",
     "GATE_NAMES",
     "GATE_CMAP",
     "KERNEL_CMAP",

@@ -52,6 +52,19 @@ def test_demo_decision_boundary_is_a_png_of_sensible_size(pictures):
         assert len(image.convert("RGB").getcolors(maxcolors=1 << 16) or range(1 << 16)) > 10  # not blank
 
 
+def test_demo_training_gif_shows_the_boundary_moving_in_one_frame_per_snapshot(pictures):
+    from PIL import Image, ImageChops
+
+    with Image.open(pictures / "training.gif") as gif:
+        assert gif.format == "GIF"
+        assert gif.n_frames == 11  # 20 steps, a snapshot every 2 and after the first
+        gif.seek(0)
+        first = gif.convert("RGB")
+        gif.seek(gif.n_frames - 1)
+        last = gif.convert("RGB")
+    assert ImageChops.difference(first, last).getbbox() is not None  # training changed the picture
+
+
 def _svg_texts(path):
     root = ET.parse(path).getroot()  # raises if the SVG is not well-formed
     return [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]

@@ -49,3 +49,19 @@ def test_readme_example_runs_and_prints_what_it_says(index, tmp_path, monkeypatc
     expected = expected_output(BLOCKS[index])
     if expected:
         assert [line.strip() for line in printed.getvalue().splitlines()] == expected
+
+
+def test_the_network_types_table_names_modules_and_notebooks_that_exist():
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Types of neural networks, at a glance", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| Network")]
+    types = [row.split("|")[1].strip() for row in rows]
+    assert types == ["Feedforward (MLP)", "Convolutional", "Recurrent (RNN)", "LSTM / GRU", "Autoencoder", "GAN",
+                     "Transformer (GPT)"]
+    root = README.parent
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        modules, notebook = re.findall(r"`([^`]+)`", cells[2]), re.findall(r"`([^`]+)`", cells[3])
+        assert modules and len(notebook) == 1, row
+        for path in modules + notebook:
+            assert (root / path).is_file(), f"{cells[0]}: {path} does not exist"

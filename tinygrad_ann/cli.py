@@ -20,7 +20,7 @@ import random
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence, cast
+from typing import TYPE_CHECKING, Any, Sequence, cast
 
 from ._checks import command_line, file_path, whole_number, wrong_type
 from .engine import Value
@@ -38,9 +38,10 @@ def demo(steps: int = 100, seed: int = 1337, out: str | os.PathLike[str] | None 
 
     With `out`, the directory `out` gets the trained model and its pictures:
     `model.json` (load it with `tinygrad_ann.load`), `decision_boundary.png`,
-    `network.svg` (the trained MLP's neurons and weights) and `neuron_graph.svg`
+    `network.svg` (the trained MLP's neurons and weights), `neuron_graph.svg`
     (the computation graph of the first hidden neuron on the first point, after
-    backward()).
+    backward()) and `training.gif` (the decision boundary and the loss as
+    training went, about ten snapshots).
 
     Example:
         >>> result = demo(steps=3, progress=False)
@@ -67,6 +68,11 @@ def demo(steps: int = 100, seed: int = 1337, out: str | os.PathLike[str] | None 
         os.makedirs(out, exist_ok=True)
         if not os.access(out, os.W_OK):
             raise PermissionError(13, "cannot write into the folder", out)
+    recorder = None
+    if out is not None:  # (matplotlib is imported only for pictures)
+        from .plot import Recorder
+
+        recorder = Recorder(every=max(1, steps // 10))
     X, y01 = cast("tuple[list[list[float]], list[int]]", make_moons(n_samples=100, noise=0.1, rng=seed))
     y = to_signed(y01)  # hinge loss wants labels -1 and +1
     model = MLP(2, [16, 16, 1], rng=random.Random(seed))
@@ -82,6 +88,7 @@ def demo(steps: int = 100, seed: int = 1337, out: str | os.PathLike[str] | None 
         epochs=steps,
         batch_size=None,  # full batch: one step per epoch
         progress=progress,
+        callback=recorder,
     )
     seconds = time.perf_counter() - start
     result = {
@@ -90,15 +97,19 @@ def demo(steps: int = 100, seed: int = 1337, out: str | os.PathLike[str] | None 
         "seconds": seconds,
     }
     if out is not None:
-        write_pictures(model, X, y, out)
+        write_pictures(model, X, y, out, recorder=recorder)
     return result
 
 
-DEMO_FILES = ("model.json", "decision_boundary.png", "network.svg", "neuron_graph.svg")
+DEMO_FILES = ("model.json", "decision_boundary.png", "network.svg", "neuron_graph.svg", "training.gif")
 
 
-def write_pictures(model: "MLP", X: list[list[float]], y: list[int], out: str | os.PathLike[str]) -> list[str]:
+def write_pictures(model: "MLP", X: list[list[float]], y: list[int], out: str | os.PathLike[str],
+                   recorder: Any = None) -> list[str]:
     """Write the trained demo model and its pictures (`DEMO_FILES`) to `out`; return their paths.
+
+    `recorder` is the `plot.Recorder` that fit filled while training: its
+    snapshots become `training.gif`, which is left out without one.
 
     Example:
         >>> from tinygrad_ann import MLP
@@ -151,6 +162,11 @@ def write_pictures(model: "MLP", X: list[list[float]], y: list[int], out: str | 
         for (p, _), label in zip(named, labels, strict=True):
             p.label = label  # (the model's own labels, as they were)
     model.zero_grad()  # leave the model as trained, with no gradients
+    if recorder is None:
+        return paths[:4]
+    from .plot import animate
+
+    animate(recorder, X, y, resolution=30).save(paths[4])
     return paths
 
 

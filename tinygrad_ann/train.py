@@ -686,6 +686,7 @@ def fit(
     progress: bool = True,
     *,
     seed: Any = ...,
+    callback: Callable[[int, Any, History], Any] | None = None,
 ) -> History:
     """Train `model` on (X, y) and return the history of every epoch.
 
@@ -717,6 +718,9 @@ def fit(
         progress: show a tqdm progress bar (a widget in notebooks).
         seed: the old name of `rng`, still accepted (`fit(..., seed=3)` is
             `fit(..., rng=3)`); give one or the other.
+        callback: called as `callback(epoch, model, history)` after every epoch
+            (epoch 0, 1, ...; history as it is so far), e.g. a
+            `plot.Recorder` that keeps snapshots for an animation.
 
     Returns:
         A `History`: {'loss': [...], 'accuracy': [...]} per epoch ('accuracy' is
@@ -742,6 +746,8 @@ def fit(
     # raises with the model untouched.
     _check_data("fit", X, y)
     _check_trainable(model)
+    if callback is not None and not callable(callback):
+        wrong_type("fit", "callback", "a function (epoch, model, history) -> None", callback)
     order_rng = rng_argument("fit", rng, seed, default=0)
     loss = _loss_name(loss)
     if loss == "auto":
@@ -785,6 +791,8 @@ def fit(
             _record_validation(history, model, loss_fn, validation_data, threshold)
         if _stop_if_diverged(history, epoch, epochs, getattr(optimizer, "lr", None), bar):
             break
+        if callback is not None:
+            callback(epoch, model, history)
         if lr_schedule is not None and hasattr(lr_schedule, "step"):
             lr_schedule.step()
         if progress and hasattr(bar, "set_postfix"):

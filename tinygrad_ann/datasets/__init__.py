@@ -7,6 +7,8 @@ One file per kind of data:
     images.py     load_digits (real handwritten 8×8 digits), make_glyphs (digits
                   drawn from a pixel font): images x[channel][row][col], the input
                   to a Conv2d
+    generative.py make_gaussian_ring, make_spiral_points (and ring_centers):
+                  unlabelled points in the plane, for a GAN's generator to learn
     sequences.py  make_time_series (windows of a signal, to forecast the next
                   value), make_remember_first (a long-memory task): sequences
                   x[t][i], the input to an RNN, LSTM or GRU
@@ -54,6 +56,7 @@ Example:
 """
 
 from .common import rng_argument, to_signed, train_test_split
+from .generative import make_gaussian_ring, make_spiral_points, ring_centers
 from .images import DIGIT_FONT, image_to_text, load_digits, make_glyphs
 from .sequences import make_remember_first, make_time_series
 from .text import CharTokenizer, load_names
@@ -76,5 +79,8 @@ __all__ = [
     "CharTokenizer",
     "make_time_series",
     "make_remember_first",
+    "make_gaussian_ring",
+    "make_spiral_points",
+    "ring_centers",
     "rng_argument",
 ]

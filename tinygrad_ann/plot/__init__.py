@@ -25,9 +25,17 @@ The questions a learner asks, one file each:
                     an LSTM's or GRU's gates over a sequence as heat maps.
                     `gradient_norms` and `gate_activations` are the numbers
                     they draw.
+    animation.py    `Recorder` (a callback for fit: snapshots every k epochs) and
+                    `animate(recorder, X, y)`: the decision boundary and the loss
+                    growing, or a GAN's points moving towards the data, as an
+                    `Animation` (inline in Jupyter, `.save('x.gif')`,
+                    `.save_html('x.html')`). `plot_samples(real, generated)`.
     attention.py    `plot_attention(gpt, tokens)`: each head's attention weights
                     as a heat map (who reads whom). `plot_embeddings(gpt)`: the
                     token embeddings projected to 2-D.
+    autoencoder.py  `plot_latent(autoencoder, X, y)`: where each sample lands
+                    in a 2-D code space, by class. `plot_reconstructions(
+                    autoencoder, X)`: images above, their reconstructions below.
     common.py       what they share: the palette, marker shapes, reading numbers.
 
 Pictures of new network types join as files of their own.
@@ -61,7 +69,9 @@ except ImportError as e:  # pragma: no cover - matplotlib is a declared dependen
     ) from e
 
 from .activations import activation_names, plot_activation, plot_activations
+from .animation import Animation, Recorder, Snapshot, animate, animate_frames, plot_samples
 from .attention import ATTENTION_CMAP, plot_attention, plot_embeddings
+from .autoencoder import plot_latent, plot_reconstructions
 from .boundary import DEFAULT_RESOLUTION, DecisionGrid, decision_grid, plot_decision_boundary
 from .common import PALETTE
 from .common import Label as Label  # type aliases, for annotations
@@ -85,8 +95,16 @@ __all__ = [
     "gradient_norms",
     "plot_gates",
     "gate_activations",
+    "Recorder",
+    "Snapshot",
+    "Animation",
+    "animate",
+    "animate_frames",
+    "plot_samples",
     "plot_attention",
     "plot_embeddings",
+    "plot_latent",
+    "plot_reconstructions",
     "ATTENTION_CMAP",
     "GATE_NAMES",
     "GATE_CMAP",

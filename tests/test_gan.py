@@ -202,6 +202,18 @@ def test_animation_saves_a_gif_with_one_frame_per_snapshot(tmp_path):
     assert "image/gif;base64," in animate(recorder, X, y, resolution=8)._repr_html_()
 
 
+def test_animation_saves_a_page_with_every_frame_and_caption(tmp_path):
+    import base64
+    import re
+
+    _, X, y, recorder, _ = trained_with_recorder()
+    anim = animate(recorder, X, y, resolution=8)
+    page = anim.save_html(tmp_path / "run.html").read_text(encoding="utf-8")
+    images = [base64.b64decode(b) for b in re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", page)]
+    assert images == [anim.frame_png(i) for i in range(len(anim))]
+    assert all(caption in page for caption in anim.captions)
+
+
 def test_a_gan_animation_draws_the_generated_points_of_each_snapshot():
     recorder = Recorder()
     recorder.add_samples(10, [[0.0, 0.0], [0.1, 0.2]], {"discriminator": [0.7], "generator": [0.8]})

@@ -189,10 +189,12 @@ class Animation:
             >>> anim = animate_frames(lambda i, fig: None, ['a', 'b'])
             >>> anim.save_html('training.html')               # doctest: +SKIP
         """
-        from ..viz.player import save_player_html
+        from ..viz.player import player_page, write_text_atomically
 
-        return save_player_html(path, [self.frame_png(i) for i in range(len(self))], self.captions,
-                                title=title, interval_ms=self.interval_ms)
+        target = file_path("Animation.save_html", "path", path)
+        page = player_page("Animation.save_html", [self.frame_png(i) for i in range(len(self))], self.captions,
+                           title=title, interval_ms=self.interval_ms)
+        return write_text_atomically(target, page)
 
     def _repr_html_(self) -> str:
         """In Jupyter: the animation as an animated GIF, inline."""

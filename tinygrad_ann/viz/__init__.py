@@ -5,12 +5,16 @@ and one step of a convolution.
   (`label | data 2.0000 | grad -3.0000`), one small node per operation feeding it,
   coloured by role (parameters, inputs and constants, intermediate results, the root).
 - `BackpropReplay(root)`: backward() replayed one node at a time, as frames to step
-  through in a notebook, save for slides, or save as an animated GIF.
+  through in a notebook, save for slides, save as an animated GIF, or save as one
+  web page with a player (`save_html`).
 - `draw_network(model)`: an MLP, Layer or Neuron as columns of neurons, every
   connection coloured by its weight's sign, as thick as its magnitude.
 - `draw_convolution(conv, x, at=(i, j))`: one step of a Conv2d: the window over
   the image, the kernel, the products w·x, the neuron Σ w·x + b and its
   activation, and the output map with the cell they make: weight sharing.
+- `player_html(frames, captions)`, `save_player_html(path, frames, captions)`: any
+  frames (SVGs, PNG images) as one self-contained HTML page with a slider, play and
+  step buttons and the captions, for a course website where no notebook runs.
 
 Every picture is a `Drawing`, a `graphviz.Digraph` that renders with the system
 Graphviz `dot` when there is one and otherwise with `graphviz-pure` (a
@@ -19,6 +23,8 @@ self-contained `dot` installed from PyPI with this library), so `.pipe()`,
 
 Where each part lives (each file uses only the ones above it):
 
+    player.py       player_html, save_player_html: frames in one HTML page
+                    (standard library only; it uses none of the others)
     render.py       Drawing, find_dot, DotNotFoundError: running a `dot` program,
                     and the font fallback written into SVGs
     style.py        colours (ROLE_COLORS), how numbers are written, captions and
@@ -46,6 +52,7 @@ Example:
 from .convolution import draw_convolution
 from .graph import MAX_NODES, draw_dot, op_label
 from .network import draw_network
+from .player import player_html, save_player_html
 from .render import DotNotFoundError, Drawing, find_dot
 from .replay import BackpropReplay, ReplayStep
 from .style import ROLE_COLORS
@@ -56,6 +63,8 @@ __all__ = [
     "draw_convolution",
     "BackpropReplay",
     "ReplayStep",
+    "player_html",
+    "save_player_html",
     "Drawing",
     "find_dot",
     "DotNotFoundError",

@@ -25,13 +25,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, Iterator, NamedTuple, Sequence, overload
 
-from .._checks import non_negative_number, one_of, positive_number, whole_number
+from .._checks import file_path, non_negative_number, one_of, positive_number, whole_number, wrong_type
 from ..engine import OPS, Value, has_own_backward, local_gradients
 from .graph import (
     MAX_NODES, QUICK_LAYOUT, QUICK_LAYOUT_COST, LectureNode, Params, check_numbers, describe_node,
     edge_names, graph_to_draw, node_roles, op_label, op_node_attrs, op_text, parameter_ids, too_large_to_draw,
     value_box,
 )
+from .player import player_page, write_text_atomically
 from .render import RASTER_FORMATS, Drawing, check_format
 from .style import (
     ACCUMULATE, ACTIVE, ROLE_COLORS, CaptionLine, caption_table, cell_width, RANKDIRS,
@@ -163,7 +164,8 @@ class BackpropReplay(Sequence[Drawing]):
     (a `ReplayStep`); `order` the Values, in the order of the boxes v0, v1, ...
     (for another class, `LectureNode`s: each one's `.node` is the class's own node);
     `root` the root given.
-    Use `show()` in a notebook, `save_frames(dir)` for slides, `save_gif(path)`.
+    Use `show()` in a notebook, `save_frames(dir)` for slides, `save_gif(path)`,
+    and `save_html(path)` for a web page that plays the frames anywhere.
 
     Example:
         >>> a = Value(2.0, label='a'); b = Value(-3.0, label='b')
@@ -175,6 +177,7 @@ class BackpropReplay(Sequence[Drawing]):
         >>> a.grad                              # untouched
         0.0
         >>> replay.save_gif('backprop.gif')     # doctest: +SKIP
+        >>> replay.save_html('backprop.html')   # doctest: +SKIP
         >>> replay.show()                       # doctest: +SKIP
     """
 
@@ -639,3 +642,47 @@ class BackpropReplay(Sequence[Drawing]):
         pages[0].save(out, format="GIF", save_all=True, append_images=pages[1:],
                       duration=durations, loop=0)
         return out
+
+    def save_html(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        title: str | None = None,
+        interval_ms: float = 1500,
+        loop: bool = False,
+    ) -> Path:
+        """Write the frames as one self-contained web page that plays them; its path.
+
+        The page (see `tinygrad_ann.viz.player`) holds every frame as an inline
+        SVG and each step's caption, with a slider, Prev / Play / Next buttons,
+        a frame counter, and the arrow keys to step. It needs no notebook, no
+        server and no network: open it from disk or put it on a course website.
+        Play shows a frame every `interval_ms` milliseconds and stops at the last
+        one (the finished gradients), or starts over with `loop=True`.
+
+        `title` is the page's heading; None (the default) names the root,
+        '' gives none. The page is made first and written through a temporary
+        file, so a failure (no `dot` program, a full disk) leaves no half-written
+        file at `path`.
+
+        Example:
+            >>> import tempfile
+            >>> x = Value(3.0, label='x'); y = x * x; y.label = 'y'
+            >>> page = BackpropReplay(y).save_html(Path(tempfile.mkdtemp()) / 'backprop.html')
+            >>> text = page.read_text(encoding='utf-8')
+            >>> text.count('<svg'), 'Backpropagation step by step: y' in text
+            (2, True)
+        """
+        owner = "BackpropReplay.save_html"
+        file_path(owner, "path", path, kind="a path to an .html file")
+        if title is None:
+            title = f"Backpropagation step by step: {self._who(self._index[id(self._root)])}"
+        elif not isinstance(title, str):
+            wrong_type(owner, "title", "a str or None", title)
+        positive_number(owner, "interval_ms", interval_ms)  # before drawing: it can take a while
+        if not isinstance(loop, bool):
+            wrong_type(owner, "loop", "True or False", loop)
+        page = player_page(owner, [self.svg(i) for i in range(len(self))],
+                           [step.caption for step in self.steps],
+                           title=title, interval_ms=interval_ms, loop=loop)
+        return write_text_atomically(path, page)

@@ -17,6 +17,7 @@ attention) join as files of their own:
     norm.py         LayerNorm, RMSNorm: one vector rescaled to a steady size
     attention.py    CausalSelfAttention (and its KVCache): tokens reading earlier tokens
     transformer.py  TransformerBlock, GPT: attention and MLPs with residuals
+    autoencoder.py  Autoencoder: an encoder and a decoder; reconstructions, their errors
     activations.py  ACTIVATIONS, and how a name or a function becomes a neuron's φ
     init.py         INITS ('uniform', 'xavier', 'he'): each weight's first value
 
@@ -34,6 +35,7 @@ Example:
 from .activations import ACTIVATIONS
 from .activations import Activation as Activation  # type aliases, for annotations
 from .attention import CausalSelfAttention, KVCache
+from .autoencoder import Autoencoder
 from .dense import MLP, Layer, Linear, Neuron
 from .dense import Inputs as Inputs
 from .conv import Conv1d, Conv2d
@@ -50,9 +52,10 @@ __all__ = [
     "Module", "Sequential", "Neuron", "Layer", "MLP", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
     "Flatten", "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU", "LastStep", "Linear", "Embedding",
     "LayerNorm", "RMSNorm", "CausalSelfAttention", "KVCache", "TransformerBlock", "GPT", "ACTIVATIONS", "INITS",
+    "Autoencoder",
 ]
 
 LAYER_TYPES.update({cls.__name__: cls for cls in (
     Neuron, Layer, MLP, Sequential, Conv1d, Conv2d, MaxPool2d, AvgPool2d, Flatten,
     RNNCell, LSTMCell, GRUCell, RNN, LSTM, GRU, LastStep, Linear, Embedding, LayerNorm, RMSNorm,
-    CausalSelfAttention, TransformerBlock, GPT)})
+    CausalSelfAttention, TransformerBlock, GPT, Autoencoder)})

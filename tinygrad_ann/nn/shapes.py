@@ -23,7 +23,7 @@ from .._checks import got, whole_number, wrong_type
 from ..engine import Value, as_value
 from .module import Module, check_config_keys
 
-__all__ = ["as_grid", "as_vector", "shape_of", "shape_text", "pair", "Flatten"]
+__all__ = ["as_grid", "as_vector", "flat_numbers", "shape_of", "shape_text", "pair", "Flatten"]
 
 _WHAT = {1: "a signal x[channel][t]", 2: "an image x[channel][row][col]"}
 
@@ -112,6 +112,31 @@ def as_vector(owner: str, name: str, x: object, size: int, what: str) -> list[Va
     return values
 
 
+def flat_numbers(x: Any) -> list[Any]:
+    """Every number (or Value) of a sample, in reading order: a flat list stays
+    as it is, an image x[channel][row][col] is read row by row (as `Flatten`
+    does), a single number or Value is a list of one. This is how a
+    reconstruction is compared with its input.
+
+    Example:
+        >>> flat_numbers([[[1, 2], [3, 4]]]), flat_numbers([5, 6]), flat_numbers(7)
+        ([1, 2, 3, 4], [5, 6], [7])
+    """
+    if not isinstance(x, (list, tuple)):
+        return [x]
+    if not any(isinstance(item, (list, tuple)) for item in x):
+        return list(x)  # already flat: the common case, kept fast
+    flat: list[Any] = []
+    stack = [x]
+    while stack:  # (without recursion)
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(reversed(item))
+        else:
+            flat.append(item)
+    return flat
+
+
 def _converted(owner: str, x: Any, shape: tuple[int, ...], where: tuple[int, ...]) -> Any:
     """x (one channel) with every number made a Value, checked to be of `shape`."""
     if len(shape) == 1:
@@ -178,15 +203,7 @@ class Flatten(Module):
     def __call__(self, x: Any) -> list[Any]:
         if not isinstance(x, (list, tuple)):
             wrong_type("Flatten", "x", "a nested list (one sample)", x)
-        flat: list[Any] = []
-        stack = [x]
-        while stack:  # (without recursion, in reading order)
-            item = stack.pop()
-            if isinstance(item, (list, tuple)):
-                stack.extend(reversed(item))
-            else:
-                flat.append(item)
-        return flat
+        return flat_numbers(x)
 
     def __repr__(self) -> str:
         return "Flatten()"

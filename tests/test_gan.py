@@ -192,6 +192,14 @@ def test_animate_draws_each_snapshots_boundary_and_puts_the_weights_back():
     assert model.state_dict() == final
 
 
+def test_animate_can_keep_every_kth_snapshot_and_the_last():
+    recorder = Recorder()
+    for step in range(1, 8):
+        recorder.add_samples(step, [[0.0, float(step)]], {"generator": [0.5] * step})
+    assert animate(recorder, real=[[0.0, 0.0]], every=3).captions == ["step 1", "step 4", "step 7"]
+    assert animate(recorder, real=[[0.0, 0.0]], every=4).captions == ["step 1", "step 5", "step 7"]
+
+
 def test_animation_saves_a_gif_with_one_frame_per_snapshot(tmp_path):
     from PIL import Image
 
@@ -199,6 +207,7 @@ def test_animation_saves_a_gif_with_one_frame_per_snapshot(tmp_path):
     path = animate(recorder, X, y, resolution=12).save(tmp_path / "run.gif")
     with Image.open(path) as gif:
         assert gif.format == "GIF" and gif.n_frames == 3
+        assert gif.info["duration"] == 400  # interval_ms, as given
     assert "image/gif;base64," in animate(recorder, X, y, resolution=8)._repr_html_()
 
 

@@ -173,7 +173,9 @@ class Animation:
             handle, temporary = tempfile.mkstemp(suffix=".gif", dir=target.parent or ".")
             os.close(handle)
             try:
-                movie.save(temporary, writer=PillowWriter(fps=max(1, round(1000 / self.interval_ms))), dpi=self.dpi)
+                # (fps may be any number: the writer shows each frame for 1000 / fps ms)
+                writer = PillowWriter(fps=1000 / self.interval_ms)  # type: ignore[arg-type]
+                movie.save(temporary, writer=writer, dpi=self.dpi)
                 os.replace(temporary, target)
             finally:
                 if os.path.exists(temporary):
@@ -243,8 +245,10 @@ def animate(
     real: Sequence[Sequence[float]] | None = None,
     resolution: int = 60,
     interval_ms: int = 400,
+    every: int = 1,
 ) -> Animation:
-    """An Animation of a `Recorder`'s snapshots, one frame each.
+    """An Animation of a `Recorder`'s snapshots, one frame each (or of every
+    `every`-th, and the last, for a shorter GIF).
 
     A classifier's snapshots (recorded by fit): its decision boundary on
     (X, y) at that moment beside the loss curve so far; the model's weights are
@@ -259,7 +263,10 @@ def animate(
     """
     if not isinstance(recorder, Recorder):
         wrong_type("animate", "recorder", "a Recorder (given to fit, or filled by add_samples)", recorder)
-    shots = recorder.snapshots
+    every = whole_number("animate", "every", every, minimum=1)
+    shots = recorder.snapshots[::every]
+    if shots and shots[-1] is not recorder.snapshots[-1]:
+        shots.append(recorder.snapshots[-1])  # (always ending where training ended)
     if not shots:
         wrong_value("animate", "recorder", "a Recorder with at least one snapshot", recorder,
                     why="it has none: was it given to fit(..., callback=recorder)?")
@@ -333,6 +340,6 @@ def plot_samples(
         ax.set_xlim(limits[0], limits[1])
         ax.set_ylim(limits[2], limits[3])
     ax.set_aspect("equal", adjustable="box")
-    ax.legend(loc="upper right")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)  # (outside: it hides no point)
     ax.grid(alpha=0.3)
     return ax

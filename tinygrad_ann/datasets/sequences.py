@@ -10,9 +10,11 @@ one step of an `RNN`, `LSTM` or `GRU`): `x[t][i]`.
   seen at the first step, followed by `gap` steps of distracting symbols.
   The gradient that teaches the first step has to flow back through every
   step of the gap: a plain tanh RNN's shrinks at every step of the way, an
-  LSTM's or GRU's can pass (their cell state and update gate carry it). How
-  long a gap separates them after how much training is still being measured:
-  at a gap of 15 a small tanh RNN learns it too.
+  LSTM's or GRU's can pass (their cell state and update gate carry it).
+  Measured (notebook 09): at a gap of 30, with 4 hidden units, Adam and 10
+  epochs, a tanh RNN stays at chance while an LSTM (b_f = 4, b_i = -4) and a
+  GRU (b_z = 4) learn it on 10 of 10 seeds; the RNN learns a gap of 5 (8 of
+  10 seeds), not 15 or more.
 
 Example:
     >>> X, y = make_time_series(50, window=8, rng=0)

@@ -558,6 +558,12 @@ def test_the_time_limit_stops_code_that_swallows_every_exception(answer):
         escaped = f"{type(e).__name__}: {str(e)[:200]}"
         e.__context__ = e.__cause__ = e.__traceback__ = None
         del e
+    if answer is _recursion_that_catches:
+        # A recursion that runs into Python's limit can make Python print a RecursionError it
+        # met in a finalizer at that depth ("Exception ignored"). CI showed it on 3.11 and 3.12
+        # with the time limit's own hook in place, so before the limit was reached: the
+        # program's own doing (a plain run prints it too), not a failure of the limit.
+        ignored = [text for text in ignored if not text.startswith("RecursionError")]
     trouble = escaped and f"escaped check(): {escaped}" or ignored and f"Python ignored {ignored[0]}"
     if trouble:
         if answer is _recursion_that_catches and (

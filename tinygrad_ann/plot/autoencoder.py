@@ -39,7 +39,7 @@ from ..nn import Autoencoder
 from ..nn.shapes import flat_numbers
 from ..nn.shapes import shape_of, shape_text
 from .common import MARKERS, PALETTE, plain_number
-from .images import _IMAGE_CMAP, _INK, _bare, _checked_figure, _grey_limits, _label, _new_panels
+from .images import IMAGE_CMAP, INK, bare_axes, checked_figure, grey_limits, image_label, new_panels
 
 __all__ = ["plot_latent", "plot_reconstructions"]
 
@@ -140,7 +140,7 @@ def plot_latent(
     if y is not None:
         if isinstance(y, (str, bytes)) or not isinstance(y, Iterable):
             wrong_type(fn, "y", "a list of labels, one per sample", y)
-        labels = [_label(fn, f"y[{k}]", v) for k, v in enumerate(y)]
+        labels = [image_label(fn, f"y[{k}]", v) for k, v in enumerate(y)]
         if len(labels) != len(samples):
             raise ValueError(f"{fn}: X has {len(samples)} samples but y has {len(labels)} labels; "
                              f"give one per sample")
@@ -160,7 +160,7 @@ def plot_latent(
             for k, c in enumerate(classes):
                 mine = np.array([label == c for label in labels])
                 mx, my = np.median(points[mine], axis=0)
-                ax.text(mx, my, str(c), ha="center", va="center", fontsize=12, fontweight="bold", color=_INK,
+                ax.text(mx, my, str(c), ha="center", va="center", fontsize=12, fontweight="bold", color=INK,
                         bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": _style(k)[0],
                               "linewidth": 2.0, "alpha": 0.9})
         legend = ax.legend(title="class", loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9,
@@ -243,7 +243,7 @@ def plot_reconstructions(
     shape: tuple[int, int] | None = None,
     channel: int = 0,
     title: str | None = None,
-    cmap: str = _IMAGE_CMAP,
+    cmap: str = IMAGE_CMAP,
 ) -> Figure | SubFigure:
     """The first `n` samples of X above, their reconstructions below, as images.
 
@@ -270,7 +270,7 @@ def plot_reconstructions(
         'error 0.125'
     """
     fn = "plot_reconstructions"
-    fig = _checked_figure(fn, fig)
+    fig = checked_figure(fn, fig)
     if not callable(model):
         wrong_type(fn, "model", "an Autoencoder (or a function: sample -> reconstruction)", model)
     count = whole_number(fn, "n", n, minimum=1)
@@ -282,7 +282,7 @@ def plot_reconstructions(
     if y is not None:
         if isinstance(y, (str, bytes)) or not isinstance(y, Iterable):
             wrong_type(fn, "y", "a list of labels, one per sample", y)
-        labels = [_label(fn, f"y[{k}]", v) for k, v in enumerate(y)][: len(samples)]
+        labels = [image_label(fn, f"y[{k}]", v) for k, v in enumerate(y)][: len(samples)]
         if len(labels) != len(samples):
             raise ValueError(f"{fn}: y has {len(labels)} labels for {len(samples)} samples; give one per sample")
     layout, channel = _layout(fn, samples[0], shape, channel)
@@ -295,14 +295,14 @@ def plot_reconstructions(
         title = "inputs above, their reconstructions below"
         if layout[0] > 1:
             title += f" (channel {channel} of {layout[0]})"
-    fig, panels = _new_panels(fig, 2, cols, (1.15, 1.3), title=title)
-    lo, hi = _grey_limits([a[channel] for a in inputs + outputs])
+    fig, panels = new_panels(fig, 2, cols, (1.15, 1.3), title=title)
+    lo, hi = grey_limits([a[channel] for a in inputs + outputs])
     for k in range(cols):
         top, bottom = panels[k], panels[cols + k]
         top.imshow(inputs[k][channel], cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
         bottom.imshow(outputs[k][channel], cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
-        _bare(top)
-        _bare(bottom)
+        bare_axes(top)
+        bare_axes(bottom)
         if labels is not None:
             top.set_title(str(labels[k]), fontsize=11)
         bottom.set_xlabel(f"error {errors[k]:.3g}", fontsize=9)

@@ -45,15 +45,17 @@ from ..nn.conv import checked_conv
 from ..nn.shapes import as_grid, shape_of, shape_text
 from .common import plain_number
 
-__all__ = ["plot_images", "plot_kernels", "plot_feature_maps", "WRONG_COLOR", "KERNEL_CMAP"]
+__all__ = ["plot_images", "plot_kernels", "plot_feature_maps", "WRONG_COLOR", "KERNEL_CMAP",
+           # shared with the other pictures of images (plot.autoencoder)
+           "IMAGE_CMAP", "INK", "image_label", "grey_limits", "new_panels", "bare_axes", "checked_figure"]
 
 #: The colour of a wrong prediction's title and frame (Tol's vibrant red).
 WRONG_COLOR = "#CC3311"
 #: The diverging colour map of weights and feature maps: red < 0 < blue, white at 0.
 #: ('RdBu' puts blue at the top: positive is blue, as in `draw_network`.)
 KERNEL_CMAP = "RdBu"
-_IMAGE_CMAP = "gray_r"  # ink (1) black on paper (0) white
-_INK = "#333333"
+IMAGE_CMAP = "gray_r"  # ink (1) black on paper (0) white
+INK = "#333333"
 
 # ---------------------------------------------------------------------------
 # Reading images and labels
@@ -115,8 +117,13 @@ def _images(fn: str, X: object) -> list[np.ndarray]:
     return images
 
 
-def _label(fn: str, name: str, v: object) -> Any:
-    """A label as written in a title: Values unwrapped, 1.0 -> 1."""
+def image_label(fn: str, name: str, v: object) -> Any:
+    """A label as written in a title: Values unwrapped, 1.0 -> 1.
+
+    Example:
+        >>> image_label('plot_images', 'y[0]', Value(1.0))
+        1
+    """
     if isinstance(v, Value):
         v = v.data
     if isinstance(v, Real) and not isinstance(v, bool):
@@ -137,11 +144,16 @@ def _labels(fn: str, name: str, y: object, n: int) -> list[Any]:
     if len(labels) != n:
         raise ValueError(f"{fn}: X has {n} image{'s' * (n != 1)} but {name} has {len(labels)} "
                          f"label{'s' * (len(labels) != 1)}; give one per image")
-    return [_label(fn, f"{name}[{k}]", v) for k, v in enumerate(labels)]
+    return [image_label(fn, f"{name}[{k}]", v) for k, v in enumerate(labels)]
 
 
-def _grey_limits(arrays: Sequence[np.ndarray]) -> tuple[float, float]:
-    """The grey scale's ends: [0, 1] for pixels in it, else widened to the pixels' range."""
+def grey_limits(arrays: Sequence[np.ndarray]) -> tuple[float, float]:
+    """The grey scale's ends: [0, 1] for pixels in it, else widened to the pixels' range.
+
+    Example:
+        >>> grey_limits([np.array([0.2, 0.9])])
+        (0.0, 1.0)
+    """
     finite = [a[np.isfinite(a)] for a in arrays]
     values = np.concatenate([f.ravel() for f in finite]) if finite else np.array([])
     if values.size == 0:
@@ -157,10 +169,16 @@ def _symmetric_limit(values: np.ndarray) -> float:
     return largest if largest > 0 else 1.0
 
 
-def _new_panels(fig: Figure | SubFigure | None, rows: int, cols: int, size: tuple[float, float],
+def new_panels(fig: Figure | SubFigure | None, rows: int, cols: int, size: tuple[float, float],
                 extra: float = 0.0, title: str = "") -> tuple[Figure | SubFigure, list[Axes]]:
     """rows × cols Axes, in a new figure (each panel `size` inches, `extra` inches
-    beside them for a colour bar, and wide enough for `title`) or in `fig`."""
+    beside them for a colour bar, and wide enough for `title`) or in `fig`.
+
+    Example:
+        >>> fig, axes = new_panels(None, 1, 2, (1.0, 1.0))
+        >>> len(axes)
+        2
+    """
     if fig is None:
         width = max(size[0] * cols + 0.4 + extra, 0.11 * len(title) + 0.4)  # 12 pt: ~0.1 in a letter
         fig = plt.figure(figsize=(width, size[1] * rows + 0.7), layout="constrained")
@@ -168,8 +186,14 @@ def _new_panels(fig: Figure | SubFigure | None, rows: int, cols: int, size: tupl
     return fig, list(grid.ravel())
 
 
-def _bare(ax: Axes) -> None:
-    """No ticks: the axes of an image are its rows and columns, not quantities."""
+def bare_axes(ax: Axes) -> None:
+    """No ticks: the axes of an image are its rows and columns, not quantities.
+
+    Example:
+        >>> import matplotlib.pyplot as plt
+        >>> ax = plt.figure().subplots(); bare_axes(ax); list(ax.get_xticks())
+        []
+    """
     ax.set_xticks([])
     ax.set_yticks([])
 
@@ -182,7 +206,13 @@ def _colour_bar(fig: Figure | SubFigure, axes: list[Axes], limit: float, cmap: s
     colorbar.set_label(label, fontsize=10)
 
 
-def _checked_figure(fn: str, fig: object) -> Figure | SubFigure | None:
+def checked_figure(fn: str, fig: object) -> Figure | SubFigure | None:
+    """`fig` if it is a Figure, SubFigure or None; else a TypeError naming `fn`.
+
+    Example:
+        >>> checked_figure('plot_images', None) is None
+        True
+    """
     if fig is not None and not isinstance(fig, (Figure, SubFigure)):
         wrong_type(fn, "fig", "a matplotlib Figure (or SubFigure) to draw in, or None for a new one", fig)
     return fig
@@ -208,7 +238,7 @@ def plot_images(
     fig: Figure | SubFigure | None = None,
     channel: int = 0,
     max_images: int = 100,
-    cmap: str = _IMAGE_CMAP,
+    cmap: str = IMAGE_CMAP,
 ) -> Figure | SubFigure:
     """Images in a grid, titled with their labels; wrong predictions in red.
 
@@ -235,7 +265,7 @@ def plot_images(
         >>> fig.savefig('digits.png', dpi=150)           # doctest: +SKIP
     """
     fn = "plot_images"
-    fig = _checked_figure(fn, fig)
+    fig = checked_figure(fn, fig)
     images = _images(fn, X)
     labels = _labels(fn, "y", y, len(images)) if y is not None else None
     if predictions is not None and labels is None:
@@ -262,18 +292,18 @@ def plot_images(
     title = "; ".join(notes)
     cols = min(cols, len(shown))
     rows = math.ceil(len(shown) / cols)
-    fig, panels = _new_panels(fig, rows, cols, (1.1, 1.3 if labels is not None else 1.1), title=title)
-    lo, hi = _grey_limits([image[channel] for image in shown])
+    fig, panels = new_panels(fig, rows, cols, (1.1, 1.3 if labels is not None else 1.1), title=title)
+    lo, hi = grey_limits([image[channel] for image in shown])
     for k, (ax, image) in enumerate(zip(panels, shown, strict=False)):
         ax.imshow(image[channel], cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
-        _bare(ax)
+        bare_axes(ax)
         if labels is None:
             continue
         if predicted is not None and wrong[k]:
             ax.set_title(f"{labels[k]} → {predicted[k]}", color=WRONG_COLOR, fontsize=11, fontweight="bold")
             _mark_wrong(ax)
         else:
-            ax.set_title(f"{labels[k]}", color=_INK, fontsize=11)
+            ax.set_title(f"{labels[k]}", color=INK, fontsize=11)
     for ax in panels[len(shown):]:
         fig.delaxes(ax)
     if title:
@@ -346,7 +376,7 @@ def _write_weights(ax: Axes, kernel: np.ndarray, limit: float) -> None:
     for (u, v), w in np.ndenumerate(kernel):
         dark = math.isfinite(w) and abs(w) > 0.6 * limit
         ax.text(v, u, _short(float(w)), ha="center", va="center", fontsize=size,
-                color="white" if dark else _INK)
+                color="white" if dark else INK)
 
 
 def plot_kernels(
@@ -388,7 +418,7 @@ def plot_kernels(
     """
     fn = "plot_kernels"
     conv = checked_conv(fn, conv)
-    fig = _checked_figure(fn, fig)
+    fig = checked_figure(fn, fig)
     chosen = _checked_channels(fn, channels, conv)
     cols = whole_number(fn, "ncols", ncols, minimum=1)
     if values is not None and not isinstance(values, bool):
@@ -408,12 +438,12 @@ def plot_kernels(
     cell = 0.42 if values else 0.25  # inches per weight: room for '-0.66' in 8 points
     title = f"kernels of {_layer_name(conv)}"
     panel = (max(0.8, cell * kw) + 0.1, max(0.3, cell * kh) + 0.35)  # and the panel's title
-    fig, panels = _new_panels(fig, rows, cols, panel, extra=0.9, title=title)
+    fig, panels = new_panels(fig, rows, cols, panel, extra=0.9, title=title)
     limit = _symmetric_limit(weights)
     kernels = weights.reshape(n_out * n_in, kh, kw)
     for ax, kernel, name in zip(panels, kernels, titles, strict=False):
         ax.imshow(kernel, cmap=cmap, vmin=-limit, vmax=limit, interpolation="nearest")
-        _bare(ax)
+        bare_axes(ax)
         ax.set_title(name, fontsize=10)
         if values:
             _write_weights(ax, kernel, limit)
@@ -478,7 +508,7 @@ def plot_feature_maps(
     """
     fn = "plot_feature_maps"
     conv = checked_conv(fn, conv)
-    fig = _checked_figure(fn, fig)
+    fig = checked_figure(fn, fig)
     chosen = _checked_channels(fn, channels, conv)
     cols = whole_number(fn, "ncols", ncols, minimum=1)
     pixels, maps = _run(fn, conv, x)
@@ -491,19 +521,19 @@ def plot_feature_maps(
     formula = "w ∗ x + b" if conv.activation == "linear" else f"{conv.activation}(w ∗ x + b)"
     title = f"what each kernel of {_layer_name(conv)} sees: {formula}"
     signal = pixels.shape[1] == 1  # a Conv1d's: a strip, one row high
-    fig, panels = _new_panels(fig, rows, cols, (1.6, 0.8 if signal else 1.75), extra=0.9, title=title)
-    lo, hi = _grey_limits(list(pixels))
+    fig, panels = new_panels(fig, rows, cols, (1.6, 0.8 if signal else 1.75), extra=0.9, title=title)
+    lo, hi = grey_limits(list(pixels))
     for c in range(n_in):
         ax = panels[c]
-        ax.imshow(pixels[c], cmap=_IMAGE_CMAP, vmin=lo, vmax=hi, interpolation="nearest",
+        ax.imshow(pixels[c], cmap=IMAGE_CMAP, vmin=lo, vmax=hi, interpolation="nearest",
                   aspect="equal" if pixels.shape[1] > 1 else "auto")
-        _bare(ax)
+        bare_axes(ax)
         ax.set_title("input" if n_in == 1 else f"input, channel {c}", fontsize=10)
     limit = _symmetric_limit(maps)
     for ax, channel, o in zip(panels[n_in:], maps, chosen, strict=False):
         ax.imshow(channel, cmap=cmap, vmin=-limit, vmax=limit, interpolation="nearest",
                           aspect="equal" if channel.shape[0] > 1 else "auto")
-        _bare(ax)
+        bare_axes(ax)
         ax.set_title(f"out {o}", fontsize=10)
     used = panels[:total]
     for ax in panels[total:]:
